@@ -1,0 +1,100 @@
+#pragma once
+/// \file
+/// What every chapter program shares: its two roles, its exit codes, its narration.
+
+#include <filesystem>
+#include <functional>
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "harness/spawn.hpp"
+
+namespace ipclab::harness {
+
+/// Exit codes of every chapter program.
+enum exit_code : int {
+  exit_ok = 0,              ///< the lesson ran and every invariant held
+  exit_invariant = 1,       ///< an invariant did not hold
+  exit_usage = 2,           ///< bad usage or bad input (arguments, handles, names)
+  exit_resource = 3,        ///< an interprocess resource could not be had
+};
+
+/// Bad usage or input: exit 2. The message is one sentence naming the argument.
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+/// An invariant that did not hold: exit 1.
+struct invariant_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+/// A segment, object or other interprocess resource that could not be had: exit 3.
+struct resource_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Throws invariant_error(`what`) unless `holds`.
+void expect(bool holds, const std::string& what);
+
+/// Runs `step`, turning a Boost.Interprocess exception into a resource_error
+/// that says which step failed: "cannot open segment 'x': No such file or directory".
+template <class Step>
+auto attempt(const std::string& step, Step&& run) -> decltype(run());
+
+/// The role a chapter program plays in this process, with what it needs.
+class role {
+ public:
+  role(std::string program, std::string name, std::vector<std::string> args);
+
+  /// "parent" or "child".
+  const std::string& name() const { return name_; }
+  /// The arguments after the role, e.g. the child's segment name and handle.
+  const std::vector<std::string>& args() const { return args_; }
+  /// The arguments, checked to be exactly `names` (e.g. {"SEGMENT", "HANDLE"}).
+  const std::vector<std::string>& expect_args(std::initializer_list<std::string_view> names) const;
+
+  /// One narrated line on stderr, "[parent 4242] text": stdout stays for what
+  /// the program produces (the child's message, for instance).
+  void narrate(const std::string& text) const;
+
+  /// Spawns this same program as the child role with `args` (argv, no shell),
+  /// relays the child's narration and output, and throws invariant_error
+  /// unless it exited 0. Returns what the child printed on stdout.
+  std::string run_child(const std::vector<std::string>& args) const;
+
+ private:
+  std::string program_;
+  std::string name_;
+  std::vector<std::string> args_;
+};
+
+/// A chapter program's main: `PROGRAM` runs the parent role, `PROGRAM child
+/// ARGS...` the child role. Maps every failure to one sentence on stderr and
+/// the exit codes above; never lets an exception escape.
+int run_chapter(int argc, char** argv, const std::function<void(const role&)>& parent,
+                const std::function<void(const role&)>& child);
+
+/// Turns text into a handle or size: decimal digits only, no sign, no
+/// trailing junk, within `limit`. `what` names the argument in the error.
+unsigned long long parse_number(std::string_view text, std::string_view what,
+                                unsigned long long limit);
+
+/// A pointer as 0x... text, for narration.
+std::string address_text(const void* address);
+
+/// Wraps the current Boost.Interprocess exception (rethrown inside) for attempt().
+[[noreturn]] void rethrow_as_resource_error(const std::string& step);
+
+template <class Step>
+auto attempt(const std::string& step, Step&& run) -> decltype(run()) {
+  try {
+    return run();
+  } catch (...) {
+    rethrow_as_resource_error(step);
+  }
+}
+
+}  // namespace ipclab::harness

@@ -1,0 +1,1 @@
+// Holds the precompiled header that chapters and tests reuse (see CMakeLists.txt).

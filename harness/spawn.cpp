@@ -1,0 +1,157 @@
+// The one translation unit that includes Boost.Process v2 and Asio: they are
+// heavy, and nothing in spawn.hpp needs them.
+#include "harness/spawn.hpp"
+
+// Boost 1.81's Process v2 with BOOST_PROCESS_USE_STD_FS (std::filesystem, so
+// that no Boost.Filesystem library is linked) forgets a few declarations in
+// that configuration: boost/optional.hpp, and std traits it names unqualified.
+#include <boost/optional.hpp>
+#include <type_traits>
+namespace boost::process::v2 {
+using std::is_constructible;
+using std::is_convertible;
+using std::remove_pointer;
+}  // namespace boost::process::v2
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/readable_pipe.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/process/v2/environment.hpp>
+// ...and, header-only, never includes the definition of process_environment's
+// launcher hook. This is the only translation unit that includes it.
+#include <boost/process/v2/impl/environment.ipp>
+#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/stdio.hpp>
+
+#include <csignal>
+#include <cstring>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace ipclab::harness {
+namespace asio = boost::asio;
+namespace bp = boost::process::v2;
+
+namespace {
+
+// Runs in the child between fork and exec: a process group of its own (so a
+// timeout can kill the child and its children at once), and death when the
+// spawning process dies (so a crashed test leaves no orphan holding a segment).
+struct own_group_and_die_with_parent {
+  bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
+                               const char* const*) {
+    if (::setpgid(0, 0) != 0 || ::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+      return bp::error_code(errno, bp::system_category());
+    return {};
+  }
+};
+
+std::vector<std::string> environment_with(
+    const std::vector<std::pair<std::string, std::string>>& changes) {
+  std::vector<std::string> result;
+  for (char** entry = environ; *entry; ++entry) {
+    const std::string_view line(*entry);
+    const auto key = line.substr(0, line.find('='));
+    bool replaced = false;
+    for (const auto& change : changes) replaced = replaced || change.first == key;
+    if (!replaced) result.emplace_back(line);
+  }
+  for (const auto& [key, value] : changes) result.push_back(key + '=' + value);
+  return result;
+}
+
+// Reads a pipe to its end into `sink`, then calls `done`.
+template <class Done>
+void drain(asio::readable_pipe& pipe, std::string& sink, Done done) {
+  asio::async_read(pipe, asio::dynamic_buffer(sink),
+                   [done](const bp::error_code&, std::size_t) { done(); });
+}
+
+}  // namespace
+
+std::string spawn_result::describe() const {
+  switch (how) {
+    case ending::exited: return "exited " + std::to_string(exit_code);
+    case ending::killed: return "killed by " + signal_name(signal);
+    case ending::timed_out: {
+      const auto ms = timeout.count();
+      return "timed out after " +
+             (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms");
+    }
+    case ending::failed_to_start: return "could not start: " + start_error;
+  }
+  return "ended in an unknown way";
+}
+
+std::string signal_name(int signal) {
+  const char* abbrev = ::sigabbrev_np(signal);
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(signal);
+}
+
+std::filesystem::path self_executable() { return std::filesystem::read_symlink("/proc/self/exe"); }
+
+spawn_result spawn(const std::filesystem::path& program, const std::vector<std::string>& args,
+                   const spawn_options& options) {
+  spawn_result result;
+  result.timeout = options.timeout;
+  const auto started = std::chrono::steady_clock::now();
+
+  asio::io_context context;
+  asio::readable_pipe out(context), err(context);
+  std::optional<bp::process> child;
+  try {
+    const auto environment = environment_with(options.environment);
+    if (options.capture)
+      child.emplace(context, program, args, bp::process_stdio{nullptr, out, err},
+                    bp::process_environment(environment), own_group_and_die_with_parent{});
+    else
+      child.emplace(context, program, args, bp::process_stdio{nullptr, {}, {}},
+                    bp::process_environment(environment), own_group_and_die_with_parent{});
+  } catch (const bp::system_error& e) {
+    result.how = ending::failed_to_start;
+    result.start_error = program.string() + ": " + e.code().message();
+    return result;
+  }
+  const pid_t group = child->id();
+  result.pid = group;
+
+  // The run is over when the child has exited and both pipes are closed: a
+  // grandchild may still hold them. Until then the timer may fire.
+  int pending = options.capture ? 3 : 1;
+  asio::steady_timer deadline(context, options.timeout);
+  bool timed_out = false;
+  auto one_done = [&] {
+    if (--pending == 0) deadline.cancel();
+  };
+  deadline.async_wait([&](const bp::error_code& cancelled) {
+    if (cancelled) return;
+    timed_out = true;
+    ::kill(-group, SIGKILL);
+  });
+  child->async_wait([&](const bp::error_code&, int) { one_done(); });
+  if (options.capture) {
+    drain(out, result.out, one_done);
+    drain(err, result.err, one_done);
+  }
+  context.run();
+
+  const int status = child->native_exit_code();
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  if (timed_out) {
+    result.how = ending::timed_out;
+  } else if (WIFSIGNALED(status)) {
+    result.how = ending::killed;
+    result.signal = WTERMSIG(status);
+  } else {
+    result.how = ending::exited;
+    result.exit_code = WEXITSTATUS(status);
+  }
+  return result;
+}
+
+}  // namespace ipclab::harness

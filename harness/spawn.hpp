@@ -1,0 +1,70 @@
+#pragma once
+/// \file
+/// Start a program as a real child process, with a timeout, and say how it ended.
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+#include <sys/types.h>
+
+namespace ipclab::harness {
+
+/// How a spawned child ended.
+enum class ending {
+  exited,           ///< returned from main or called exit(): see spawn_result::exit_code
+  killed,           ///< ended by a signal it did not catch: see spawn_result::signal
+  timed_out,        ///< still running at the deadline: the harness killed it
+  failed_to_start,  ///< never ran: missing executable, no permission, ...
+};
+
+/// What spawn() observed.
+struct spawn_result {
+  ending how = ending::failed_to_start;
+  pid_t pid = 0;       ///< the child's process id (0 if it never started)
+  int exit_code = -1;  ///< when how == exited
+  int signal = 0;      ///< when how == killed
+  std::string out;     ///< everything the child wrote to stdout (when captured)
+  std::string err;     ///< everything the child wrote to stderr (when captured)
+  std::string start_error;  ///< when how == failed_to_start: why
+  std::chrono::milliseconds timeout{};
+  std::chrono::milliseconds elapsed{};
+
+  /// True when the child exited with code 0.
+  bool succeeded() const { return how == ending::exited && exit_code == 0; }
+  /// "exited 0", "exited 3", "killed by SIGSEGV", "timed out after 5 s",
+  /// "could not start: No such file or directory".
+  std::string describe() const;
+};
+
+/// How to run the child.
+struct spawn_options {
+  /// After this long the child and everything it started are killed.
+  std::chrono::milliseconds timeout = std::chrono::seconds(20);
+  /// Capture stdout and stderr into the result (true) or let the child write
+  /// to ours (false, for a live narrated run).
+  bool capture = true;
+  /// Variables added to (or replacing in) the inherited environment.
+  std::vector<std::pair<std::string, std::string>> environment;
+};
+
+/// Runs `program` with `args` (no shell: each argument reaches the child as
+/// is, spaces and quotes included) and waits for it, at most `options.timeout`.
+///
+/// The child gets stdin from /dev/null and its own process group; on timeout
+/// the whole group is killed with SIGKILL, so a grandchild cannot outlive the
+/// deadline either. The child is also killed if the spawning process dies.
+/// Never throws for anything the child does; a program that cannot be started
+/// is reported as ending::failed_to_start.
+spawn_result spawn(const std::filesystem::path& program, const std::vector<std::string>& args,
+                   const spawn_options& options = {});
+
+/// The signal's name, "SIGSEGV" for 11.
+std::string signal_name(int signal);
+
+/// The running program's own executable, from /proc/self/exe (argv[0] may be
+/// relative, a symlink, or anything the caller chose).
+std::filesystem::path self_executable();
+
+}  // namespace ipclab::harness

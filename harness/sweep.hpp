@@ -1,0 +1,40 @@
+#pragma once
+/// \file
+/// Find and remove the `ipclab` entries in /dev/shm that nobody owns any more.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+#include <sys/types.h>
+
+namespace ipclab::harness {
+
+/// One `ipclab-*` or `sem.ipclab-*` entry of the shared memory directory.
+struct shm_entry {
+  std::string file_name;         ///< as in /dev/shm, e.g. "sem.ipclab-ch01-42-0-1a2b3c4d"
+  std::optional<pid_t> creator;  ///< read from the name; empty if it does not parse
+  bool creator_alive = false;    ///< that process still runs (and is older than the entry)
+};
+
+/// The ipclab entries of `directory`, sorted by name.
+std::vector<shm_entry> list_ipclab_entries(const std::filesystem::path& directory = "/dev/shm");
+
+/// The entries whose name says `pid` created them.
+std::vector<shm_entry> entries_created_by(pid_t pid, const std::filesystem::path& directory = "/dev/shm");
+
+/// True when `pid` names a running process that started no later than `since`
+/// (a PID reused by a younger process does not count as the creator).
+bool process_alive(pid_t pid, std::filesystem::file_time_type since);
+
+/// Outcome of a sweep.
+struct sweep_report {
+  std::vector<shm_entry> removed;   ///< creator dead (or unknown): removed
+  std::vector<shm_entry> in_use;    ///< creator still running: left alone
+};
+
+/// Removes every ipclab entry of `directory` whose creator is no longer
+/// running; entries of live processes are left to them.
+sweep_report sweep_stale_entries(const std::filesystem::path& directory = "/dev/shm");
+
+}  // namespace ipclab::harness

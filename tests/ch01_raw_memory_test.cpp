@@ -1,0 +1,174 @@
+// Chapter 01, a pool of raw memory: the lesson across two real processes, and
+// what Boost.Interprocess documents about allocate/deallocate and handles.
+#include <cstring>
+
+#include <gtest/gtest.h>
+
+#include "harness/chapter.hpp"
+#include "harness/names.hpp"
+#include "harness/segment_owner.hpp"
+#include "harness/sweep.hpp"
+#include "lesson.hpp"
+#include "support.hpp"
+
+using namespace boost::interprocess;
+using namespace ipclab;
+using ch01::handle_t;
+using support::first_match;
+using support::run_child_role;
+
+namespace {
+
+const std::string message_line = std::string(ch01::greeting) + "\n";
+
+std::uintptr_t as_number(const std::string& hex) { return std::stoull(hex, nullptr, 16); }
+std::uintptr_t as_number(const void* address) { return reinterpret_cast<std::uintptr_t>(address); }
+
+// The test plays the parent: it owns a fresh segment; the chapter binary is the child.
+class RawMemory : public ::testing::Test {
+ protected:
+  harness::segment_owner owner{harness::unique_name("ch01test")};
+  managed_shared_memory segment{create_only, owner.c_str(), ch01::segment_size, nullptr,
+                                harness::owner_only()};
+
+  harness::spawn_result child_reads(handle_t handle) {
+    return run_child_role("01", {owner.name(), std::to_string(handle)});
+  }
+};
+
+TEST(Chapter01Program, ParentRoleExitsZeroAndRelaysTheChildsMessage) {
+  const auto run = support::run_parent_role("01");
+  ASSERT_TRUE(run.succeeded()) << run.describe() << "\n" << run.err;
+  EXPECT_EQ(run.out, message_line);
+  EXPECT_NE(run.err.find("[parent "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("[child "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("free memory is back"), std::string::npos) << run.err;
+  EXPECT_TRUE(harness::entries_created_by(run.pid).empty()) << "the parent role left its segment";
+}
+
+// Documented: get_free_memory() reports the bytes still available; an
+// allocation of N bytes takes at least N of them.
+TEST_F(RawMemory, AllocateTakesAtLeastTheBlockSizeFromFreeMemory) {
+  const auto before = segment.get_free_memory();
+  const auto handle = ch01::write_message(segment, ch01::greeting);
+  EXPECT_LE(segment.get_free_memory() + ch01::block_size, before);
+  EXPECT_GE(segment.get_segment_manager()->size(segment.get_address_from_handle(handle)), ch01::block_size);
+}
+
+// allocate() promises no zeroed memory: the child prints exactly the message
+// only because write_message() copies the NUL. Dirty memory makes that visible.
+TEST_F(RawMemory, ChildPrintsExactlyTheMessageFromDirtyMemory) {
+  support::dirty_free_memory(segment);
+  const auto handle = ch01::write_message(segment, ch01::greeting);
+  const auto child = child_reads(handle);
+  ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
+  EXPECT_EQ(child.out, message_line);
+}
+
+// Documented: deallocate() returns the block; the free memory is then exactly
+// what it was before allocate(), even when another process deallocates.
+TEST_F(RawMemory, ChildsDeallocateReturnsTheFreeMemoryExactly) {
+  const auto before = segment.get_free_memory();
+  const auto handle = ch01::write_message(segment, ch01::greeting);
+  ASSERT_LT(segment.get_free_memory(), before);
+  const auto child = child_reads(handle);
+  ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
+  EXPECT_EQ(segment.get_free_memory(), before);
+  EXPECT_TRUE(segment.all_memory_deallocated());
+  EXPECT_TRUE(segment.check_sanity());
+}
+
+// Documented: a handle is the offset of an address from the segment's base,
+// valid in any process although each maps the segment at its own address.
+TEST_F(RawMemory, HandleIsTheOffsetFromTheBaseInEachProcess) {
+  const auto handle = ch01::write_message(segment, ch01::greeting);
+  const void* block = segment.get_address_from_handle(handle);
+  EXPECT_EQ(as_number(block) - as_number(segment.get_address()), static_cast<std::uintptr_t>(handle));
+  EXPECT_EQ(segment.get_handle_from_address(block), handle);
+
+  const auto child = child_reads(handle);
+  ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
+  const auto child_base = first_match(child.err, "mapped at (0x[0-9a-f]+)");
+  const auto child_block = first_match(child.err, "is address (0x[0-9a-f]+)");
+  ASSERT_FALSE(child_base.empty() || child_block.empty()) << "no addresses in the narration:\n" << child.err;
+  EXPECT_EQ(as_number(child_block) - as_number(child_base), static_cast<std::uintptr_t>(handle));
+  // Address-space layout randomisation gives every process its own mmap base,
+  // so the two mappings differ; the next test forces it within one process.
+  EXPECT_NE(as_number(child_base), as_number(segment.get_address()))
+      << "both processes mapped the segment at the same address: is ASLR off?";
+  EXPECT_EQ(child.out, message_line);
+}
+
+// Two mappings of one segment in one process are bound to sit at different
+// addresses: the handle still names the same bytes in both.
+TEST_F(RawMemory, HandleNamesTheSameBytesInASecondMapping) {
+  managed_shared_memory second(open_only, owner.c_str());
+  ASSERT_NE(second.get_address(), segment.get_address());
+  const auto handle = ch01::write_message(segment, ch01::greeting);
+  const char* seen = static_cast<const char*>(second.get_address_from_handle(handle));
+  EXPECT_NE(static_cast<const void*>(seen), segment.get_address_from_handle(handle));
+  EXPECT_STREQ(seen, ch01::greeting.data());
+}
+
+// Fresh shared memory reads as zeros (ftruncate extends a file with zero bytes).
+TEST_F(RawMemory, FreshSegmentMemoryReadsAsZeros) {
+  const auto handle = ch01::write_message(segment, "");
+  const auto* block = static_cast<const unsigned char*>(segment.get_address_from_handle(handle));
+  for (std::size_t i = 0; i < ch01::block_size; ++i) ASSERT_EQ(block[i], 0) << "byte " << i;
+}
+
+// Bad input to the child role: one clear sentence, a defined exit code, no
+// crash, the parent's segment untouched, nothing left in /dev/shm.
+struct BadInput {
+  std::string label;
+  std::vector<std::string> args;  // "SEGMENT" is replaced by the test's segment name
+  int exit_code;
+  std::string sentence;           // what the error line must say
+};
+
+class RawMemoryBadInput : public RawMemory, public ::testing::WithParamInterface<BadInput> {};
+
+TEST_P(RawMemoryBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
+  const auto handle = ch01::write_message(segment, ch01::greeting);
+  const auto free_before = segment.get_free_memory();
+  auto args = GetParam().args;
+  for (auto& arg : args) {
+    if (arg == "SEGMENT") arg = owner.name();
+    if (arg == "HANDLE") arg = std::to_string(handle);
+  }
+  const auto child = run_child_role("01", args);
+  ASSERT_EQ(child.how, harness::ending::exited) << child.describe();
+  EXPECT_EQ(child.exit_code, GetParam().exit_code) << child.err;
+  const auto errors = support::error_lines(child.err);
+  ASSERT_EQ(errors.size(), 1u) << child.err;
+  EXPECT_NE(errors[0].find(GetParam().sentence), std::string::npos) << errors[0];
+  EXPECT_EQ(child.out, "");
+  EXPECT_EQ(segment.get_free_memory(), free_before);
+  EXPECT_TRUE(segment.check_sanity());
+  EXPECT_TRUE(harness::entries_created_by(child.pid).empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Chapter01, RawMemoryBadInput,
+    ::testing::Values(
+        BadInput{"NoArguments", {}, harness::exit_usage, "takes 2 arguments but got 0"},
+        BadInput{"NoHandle", {"SEGMENT"}, harness::exit_usage, "takes 2 arguments but got 1"},
+        BadInput{"ExtraArgument", {"SEGMENT", "HANDLE", "more"}, harness::exit_usage,
+                 "takes 2 arguments but got 3"},
+        BadInput{"HandleNotANumber", {"SEGMENT", "abc"}, harness::exit_usage,
+                 "the handle 'abc' is not a decimal number"},
+        BadInput{"HandleWithTrailingJunk", {"SEGMENT", "16x"}, harness::exit_usage,
+                 "the handle '16x' is not a decimal number"},
+        BadInput{"NegativeHandle", {"SEGMENT", "-16"}, harness::exit_usage,
+                 "the handle '-16' is not a decimal number"},
+        BadInput{"HandleOutsideTheSegment", {"SEGMENT", "65536"}, harness::exit_usage,
+                 "the handle 65536 is out of range (at most 65535)"},
+        BadInput{"HandleBeyondUnsignedLong", {"SEGMENT", "99999999999999999999999"}, harness::exit_usage,
+                 "is out of range"},
+        BadInput{"MisalignedHandle", {"SEGMENT", "1001"}, harness::exit_usage,
+                 "the handle 1001 is not aligned"},
+        BadInput{"SegmentDoesNotExist", {"ipclab-ch01-0-0-missing", "16"}, harness::exit_resource,
+                 "cannot open segment 'ipclab-ch01-0-0-missing': No such file or directory"}),
+    [](const auto& info) { return info.param.label; });
+
+}  // namespace

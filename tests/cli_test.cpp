@@ -1,0 +1,72 @@
+// The ipclab program: list, run, tour, and its answers to bad usage.
+#include <gtest/gtest.h>
+
+#include "harness/catalog.hpp"
+#include "harness/chapter.hpp"
+#include "harness/spawn.hpp"
+
+using namespace ipclab::harness;
+
+namespace {
+
+spawn_result ipclab(std::vector<std::string> args) {
+  return spawn(IPCLAB_CLI, args, {.timeout = std::chrono::seconds(90)});
+}
+
+TEST(Cli, HelpListsEveryCommand) {
+  const auto result = ipclab({"help"});
+  ASSERT_TRUE(result.succeeded());
+  for (const char* command : {"list", "run NN", "tour", "test", "sweep", "help"})
+    EXPECT_NE(result.out.find(std::string("\n  ") + command), std::string::npos) << command;
+}
+
+TEST(Cli, ListShowsEveryChapterOfTheCatalog) {
+  const auto result = ipclab({"list"});
+  ASSERT_TRUE(result.succeeded());
+  ASSERT_FALSE(catalog().empty());
+  for (const auto& chapter : catalog())
+    EXPECT_NE(result.out.find(chapter.number + "  " + chapter.topic + "  " + chapter.summary),
+              std::string::npos);
+}
+
+TEST(Cli, RunOneChapterPassesAndNarratesBothProcesses) {
+  const auto result = ipclab({"run", "1"});
+  ASSERT_TRUE(result.succeeded()) << result.describe() << result.out << result.err;
+  EXPECT_NE(result.out.find("PASS  chapter 01 (raw-memory): exited 0"), std::string::npos) << result.out;
+  EXPECT_NE(result.err.find("[parent "), std::string::npos);
+  EXPECT_NE(result.err.find("[child "), std::string::npos);
+}
+
+TEST(Cli, TourRunsEveryChapterAndSummarises) {
+  const auto result = ipclab({"tour"});
+  ASSERT_TRUE(result.succeeded()) << result.describe() << result.out << result.err;
+  for (const auto& chapter : catalog())
+    EXPECT_NE(result.out.find("PASS  chapter " + chapter.number), std::string::npos) << chapter.number;
+  const auto total = std::to_string(catalog().size());
+  EXPECT_NE(result.out.find("\n" + total + "/" + total + " chapters passed\n"), std::string::npos);
+}
+
+struct Misuse {
+  std::vector<std::string> args;
+  std::string sentence;
+};
+
+class CliMisuse : public ::testing::TestWithParam<Misuse> {};
+
+TEST_P(CliMisuse, GetsOneSentenceAndExitCode2) {
+  const auto result = ipclab(GetParam().args);
+  EXPECT_EQ(result.describe(), "exited 2");
+  EXPECT_EQ(result.err, "ipclab: " + GetParam().sentence + " (see 'ipclab help')\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, CliMisuse,
+    ::testing::Values(Misuse{{"frobnicate"}, "unknown command 'frobnicate'"},
+                      Misuse{{"run"}, "'run' takes one chapter number, e.g. 'ipclab run 01'"},
+                      Misuse{{"run", "1", "2"}, "'run' takes one chapter number, e.g. 'ipclab run 01'"},
+                      Misuse{{"run", "99"}, "there is no chapter '99'; 'ipclab list' shows them"},
+                      Misuse{{"run", "x y"}, "there is no chapter 'x y'; 'ipclab list' shows them"},
+                      Misuse{{"list", "extra"}, "'list' takes no arguments"},
+                      Misuse{{"sweep", "--everything"}, "'sweep' takes only --fail-on-leak"}));
+
+}  // namespace

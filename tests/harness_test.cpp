@@ -1,0 +1,217 @@
+// The harness itself: names, the segment owner, spawn and the sweep.
+#include <fstream>
+#include <set>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/interprocess/shared_memory_object.hpp>
+#include <gtest/gtest.h>
+
+#include "harness/chapter.hpp"
+#include "harness/names.hpp"
+#include "harness/segment_owner.hpp"
+#include "harness/spawn.hpp"
+#include "harness/sweep.hpp"
+
+using namespace ipclab::harness;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+namespace bip = boost::interprocess;
+
+namespace {
+
+spawn_result misbehave(std::vector<std::string> args, spawn_options options = {}) {
+  return spawn(MISBEHAVE, args, options);
+}
+
+// ---- names
+
+TEST(Names, CarryPrefixTagAndCreatorPid) {
+  const auto name = unique_name("ch07");
+  EXPECT_TRUE(name.starts_with("ipclab-ch07-" + std::to_string(::getpid()) + "-")) << name;
+  EXPECT_EQ(creator_of(name), ::getpid());
+  EXPECT_EQ(creator_of("sem." + name), ::getpid());
+}
+
+TEST(Names, AreUniqueWithinAProcess) {
+  std::set<std::string> names;
+  for (int i = 0; i < 1000; ++i) names.insert(unique_name("t"));
+  EXPECT_EQ(names.size(), 1000u);
+}
+
+TEST(Names, RejectTagsThatWouldBreakParsing) {
+  EXPECT_THROW(unique_name("a-b"), std::invalid_argument);
+  EXPECT_THROW(unique_name("a/b"), std::invalid_argument);
+  EXPECT_THROW(unique_name(""), std::invalid_argument);
+}
+
+TEST(Names, CreatorOfForeignNamesIsEmpty) {
+  EXPECT_EQ(creator_of("MySharedMemory"), std::nullopt);
+  EXPECT_EQ(creator_of("ipclab-"), std::nullopt);
+  EXPECT_EQ(creator_of("ipclab-ch01-notapid-1-x"), std::nullopt);
+  EXPECT_EQ(creator_of("ipclab-ch01-123"), std::nullopt);
+  EXPECT_EQ(creator_of("sem.other-ch01-123-0-x"), std::nullopt);
+}
+
+// ---- segment_owner
+
+TEST(SegmentOwner, RemovesTheSegmentWhenItGoesOutOfScope) {
+  const auto name = unique_name("owner");
+  const fs::path entry = "/dev/shm/" + name;
+  {
+    segment_owner owner(name);
+    bip::shared_memory_object shm(bip::create_only, owner.c_str(), bip::read_write, owner_only());
+    ASSERT_TRUE(fs::exists(entry));
+  }
+  EXPECT_FALSE(fs::exists(entry));
+}
+
+TEST(SegmentOwner, RemovesTheSegmentWhenAnExceptionLeavesTheScope) {
+  const auto name = unique_name("owner");
+  try {
+    segment_owner owner(name);
+    bip::shared_memory_object shm(bip::create_only, owner.c_str(), bip::read_write, owner_only());
+    throw std::runtime_error("leaving early");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_FALSE(fs::exists("/dev/shm/" + name));
+}
+
+TEST(SegmentOwner, OwnerOnlyCreatesMode0600) {
+  segment_owner owner(unique_name("owner"));
+  bip::shared_memory_object shm(bip::create_only, owner.c_str(), bip::read_write, owner_only());
+  struct stat info {};
+  ASSERT_EQ(::stat(("/dev/shm/" + owner.name()).c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 07777, 0600u);
+}
+
+// ---- spawn
+
+TEST(Spawn, ReportsTheExitCode) {
+  const auto result = misbehave({"exit", "3"});
+  EXPECT_EQ(result.how, ending::exited);
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_FALSE(result.succeeded());
+  EXPECT_EQ(result.describe(), "exited 3");
+  EXPECT_GT(result.pid, 0);
+}
+
+TEST(Spawn, CapturesStdoutAndStderrApart) {
+  const auto result = misbehave({"print", "to out", "to err"});
+  EXPECT_TRUE(result.succeeded()) << result.describe();
+  EXPECT_EQ(result.describe(), "exited 0");
+  EXPECT_EQ(result.out, "to out");
+  EXPECT_EQ(result.err, "to err");
+}
+
+TEST(Spawn, PassesArgumentsVerbatimWithoutAShell) {
+  const auto result = misbehave({"args", "two words", "it's", "$HOME", "a;b", ""});
+  EXPECT_EQ(result.out, "<two words>\n<it's>\n<$HOME>\n<a;b>\n<>\n");
+}
+
+TEST(Spawn, AddsEnvironmentVariables) {
+  const auto result = misbehave({"env", "IPCLAB_PROBE"}, {.environment = {{"IPCLAB_PROBE", "42"}}});
+  EXPECT_EQ(result.out, "42");
+}
+
+TEST(Spawn, ReportsACrashAsTheSignal) {
+  const auto result = misbehave({"segv"});
+  EXPECT_EQ(result.how, ending::killed);
+  EXPECT_EQ(result.signal, SIGSEGV);
+  EXPECT_EQ(result.describe(), "killed by SIGSEGV");
+  EXPECT_EQ(misbehave({"abort"}).describe(), "killed by SIGABRT");
+}
+
+TEST(Spawn, KillsAChildThatOutlivesItsTimeout) {
+  const auto result = misbehave({"sleep", "30"}, {.timeout = 500ms});
+  EXPECT_EQ(result.how, ending::timed_out);
+  EXPECT_EQ(result.describe(), "timed out after 500 ms");
+  EXPECT_GE(result.elapsed, 500ms);
+  EXPECT_LT(result.elapsed, 10s);
+  EXPECT_NE(::kill(result.pid, 0), 0) << "the timed-out child still runs";
+}
+
+TEST(Spawn, KillsAGrandchildThatHoldsTheOutputOpen) {
+  const auto result = misbehave({"orphan"}, {.timeout = 700ms});
+  EXPECT_EQ(result.how, ending::timed_out) << result.describe();
+  EXPECT_LT(result.elapsed, 10s);
+}
+
+TEST(Spawn, ReportsAMissingExecutable) {
+  const auto result = spawn("/nonexistent/ipclab-program", {});
+  EXPECT_EQ(result.how, ending::failed_to_start);
+  EXPECT_EQ(result.describe(), "could not start: /nonexistent/ipclab-program: No such file or directory");
+  EXPECT_FALSE(result.succeeded());
+}
+
+TEST(Spawn, NamesSignals) {
+  EXPECT_EQ(signal_name(SIGKILL), "SIGKILL");
+  EXPECT_EQ(signal_name(SIGBUS), "SIGBUS");
+}
+
+// ---- parse_number (the chapters' argument parsing)
+
+TEST(ParseNumber, AcceptsDecimalsWithinTheLimit) {
+  EXPECT_EQ(parse_number("0", "handle", 10), 0u);
+  EXPECT_EQ(parse_number("10", "handle", 10), 10u);
+}
+
+TEST(ParseNumber, RejectsEverythingElseAsUsageErrors) {
+  for (const char* text : {"", "-1", "+1", "1.5", "0x10", " 1", "1 ", "11", "184467440737095516160"})
+    EXPECT_THROW(parse_number(text, "handle", 10), usage_error) << '"' << text << '"';
+}
+
+// ---- sweep (in a directory of its own, so it cannot touch other tests' segments)
+
+class Sweep : public ::testing::Test {
+ protected:
+  fs::path directory = fs::temp_directory_path() / unique_name("sweeptest");
+  void SetUp() override { fs::create_directories(directory); }
+  void TearDown() override { fs::remove_all(directory); }
+  void touch(const std::string& name) { std::ofstream(directory / name) << "x"; }
+};
+
+TEST_F(Sweep, RemovesEntriesOfDeadCreatorsOnly) {
+  const auto dead = misbehave({"exit", "0"}).pid;  // reaped: no longer running
+  const auto mine = std::to_string(::getpid());
+  touch("ipclab-t-" + std::to_string(dead) + "-0-aa");
+  touch("sem.ipclab-t-" + std::to_string(dead) + "-1-bb");
+  touch("ipclab-t-" + mine + "-0-cc");
+  touch("someone-elses-segment");
+  touch("ipclab-unparsable");
+
+  const auto report = sweep_stale_entries(directory);
+  std::set<std::string> removed;
+  for (const auto& entry : report.removed) removed.insert(entry.file_name);
+  EXPECT_EQ(removed, (std::set<std::string>{"ipclab-t-" + std::to_string(dead) + "-0-aa",
+                                            "sem.ipclab-t-" + std::to_string(dead) + "-1-bb",
+                                            "ipclab-unparsable"}));
+  ASSERT_EQ(report.in_use.size(), 1u);
+  EXPECT_EQ(report.in_use[0].file_name, "ipclab-t-" + mine + "-0-cc");
+  EXPECT_TRUE(fs::exists(directory / ("ipclab-t-" + mine + "-0-cc")));
+  EXPECT_TRUE(fs::exists(directory / "someone-elses-segment"));
+  EXPECT_FALSE(fs::exists(directory / ("ipclab-t-" + std::to_string(dead) + "-0-aa")));
+}
+
+TEST_F(Sweep, FindsEntriesByCreator) {
+  touch("ipclab-t-" + std::to_string(::getpid()) + "-0-aa");
+  touch("ipclab-t-1-0-bb");
+  const auto mine = entries_created_by(::getpid(), directory);
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0].file_name, "ipclab-t-" + std::to_string(::getpid()) + "-0-aa");
+}
+
+TEST(ProcessAlive, ARunningProcessOlderThanTheEntryIsAlive) {
+  EXPECT_TRUE(process_alive(::getpid(), fs::file_time_type::clock::now()));
+}
+
+TEST(ProcessAlive, AProcessYoungerThanTheEntryIsAReusedPid) {
+  const auto long_ago = fs::file_time_type::clock::now() - std::chrono::hours(24 * 365 * 30);
+  EXPECT_FALSE(process_alive(::getpid(), long_ago));
+}
+
+TEST(ProcessAlive, AReapedProcessIsNotAlive) {
+  EXPECT_FALSE(process_alive(misbehave({"exit", "0"}).pid, fs::file_time_type::clock::now()));
+}
+
+}  // namespace
