@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/catalog.hpp"
+#include "harness/sweep.hpp"
 
 namespace ipclab::support {
 
@@ -32,6 +33,25 @@ std::vector<std::string> error_lines(const std::string& text) {
   for (std::string line; std::getline(stream, line);)
     if (line.find("error:") != std::string::npos) lines.push_back(line);
   return lines;
+}
+
+::testing::AssertionResult rejected_cleanly(const harness::spawn_result& child, int exit_code,
+                                            const std::string& sentence) {
+  const auto errors = error_lines(child.err);
+  if (child.how != harness::ending::exited || child.exit_code != exit_code)
+    return ::testing::AssertionFailure() << "expected exit " << exit_code << " but the child "
+                                         << child.describe() << "; stderr:\n" << child.err;
+  if (errors.size() != 1)
+    return ::testing::AssertionFailure() << "expected one error line, got " << errors.size()
+                                         << "; stderr:\n" << child.err;
+  if (errors[0].find(sentence) == std::string::npos)
+    return ::testing::AssertionFailure() << "the error line does not say \"" << sentence << "\":\n"
+                                         << errors[0];
+  if (!child.out.empty())
+    return ::testing::AssertionFailure() << "the rejected child printed on stdout: " << child.out;
+  if (const auto left = harness::entries_created_by(child.pid); !left.empty())
+    return ::testing::AssertionFailure() << "the child left /dev/shm/" << left[0].file_name;
+  return ::testing::AssertionSuccess();
 }
 
 std::string first_match(const std::string& text, const std::string& pattern) {

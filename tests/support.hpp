@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <boost/interprocess/managed_shared_memory.hpp>
+#include <gtest/gtest.h>
 
 #include "harness/spawn.hpp"
 
@@ -22,6 +23,13 @@ harness::spawn_result run_parent_role(const std::string& number);
 
 /// The lines of `text` that contain "error:".
 std::vector<std::string> error_lines(const std::string& text);
+
+/// Success when `child` is a clean rejection of bad input: it exited (no
+/// signal, no timeout) with `exit_code`, wrote exactly one "error:" line on
+/// stderr and that line contains `sentence`, printed nothing on stdout, and
+/// left no /dev/shm entry of its own behind.
+::testing::AssertionResult rejected_cleanly(const harness::spawn_result& child, int exit_code,
+                                            const std::string& sentence);
 
 /// The first capture of `pattern` (an ECMAScript regex) in `text`, or "".
 std::string first_match(const std::string& text, const std::string& pattern);
