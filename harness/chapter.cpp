@@ -40,14 +40,21 @@ void role::narrate(const std::string& text) const {
   std::cerr << '[' << name_ << ' ' << ::getpid() << "] " << text << std::endl;
 }
 
-std::string role::run_child(const std::vector<std::string>& args) const {
+spawn_result role::spawn_child(const std::vector<std::string>& args) const {
   std::vector<std::string> argv{"child"};
   argv.insert(argv.end(), args.begin(), args.end());
-  narrate("spawning the child role: " + program_ + " child ...");
-  const auto child = spawn(self_executable(), argv);
+  std::string shown = program_ + " child";
+  for (const auto& arg : args) shown += " " + arg;
+  narrate("spawning the child role: " + shown);
+  auto child = spawn(self_executable(), argv);
   std::cerr << child.err << std::flush;
   std::cout << child.out << std::flush;
   narrate("the child " + child.describe());
+  return child;
+}
+
+std::string role::run_child(const std::vector<std::string>& args) const {
+  const auto child = spawn_child(args);
   expect(child.succeeded(), "the child role " + child.describe() + " instead of exiting 0");
   return child.out;
 }

@@ -61,8 +61,11 @@ class role {
   void narrate(const std::string& text) const;
 
   /// Spawns this same program as the child role with `args` (argv, no shell),
-  /// relays the child's narration and output, and throws invariant_error
-  /// unless it exited 0. Returns what the child printed on stdout.
+  /// relays the child's narration and output, and returns how it ended.
+  spawn_result spawn_child(const std::vector<std::string>& args) const;
+
+  /// spawn_child(), then throws invariant_error unless the child exited 0.
+  /// Returns what the child printed on stdout.
   std::string run_child(const std::vector<std::string>& args) const;
 
  private:

@@ -32,7 +32,7 @@ void parent(const harness::role& me) {
                   "allocating a block did not take its size from the free memory");
 
   const auto printed = me.run_child({owner.name(), std::to_string(handle)});
-  harness::expect(printed == std::string(ch01::greeting) + "\n", "the child did not print the message");
+  harness::expect(printed == std::string(ch01::greeting).append(1, '\n'), "the child did not print the message");
   harness::expect(segment.get_free_memory() == free_before,
                   "free memory is " + std::to_string(segment.get_free_memory()) + ", not back to " +
                       std::to_string(free_before) + " after the child's deallocate");

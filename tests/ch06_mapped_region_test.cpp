@@ -1,0 +1,201 @@
+// Chapter 06, raw shared memory and a mapped region: sizes, contents, modes,
+// offsets and removal, across a real child process.
+#include <algorithm>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "harness/chapter.hpp"
+#include "harness/names.hpp"
+#include "harness/segment_owner.hpp"
+#include "harness/sweep.hpp"
+#include "lesson.hpp"
+#include "support.hpp"
+
+using namespace boost::interprocess;
+using namespace ipclab;
+using support::run_child_role;
+
+namespace {
+
+const std::string checked_line = "size 1000, every byte is 1\n";
+
+// Independent of the lesson's own first_byte_not(), which is under test.
+bool every_byte_is(const mapped_region& region, unsigned char byte) {
+  const auto* bytes = static_cast<const unsigned char*>(region.get_address());
+  return std::all_of(bytes, bytes + region.get_size(), [byte](unsigned char b) { return b == byte; });
+}
+
+// The test plays the parent: it owns a fresh object; the chapter binary is the child.
+class MappedRegion : public ::testing::Test {
+ protected:
+  harness::segment_owner owner{harness::unique_name("ch06test")};
+  shared_memory_object shm{create_only, owner.c_str(), read_write, harness::owner_only()};
+
+  mapped_region sized_and_filled(offset_t size, unsigned char byte) {
+    shm.truncate(size);
+    mapped_region region(shm, read_write);
+    std::memset(region.get_address(), byte, region.get_size());
+    return region;
+  }
+};
+
+TEST(Chapter06Program, ParentRoleExitsZeroAfterTheCheckAndTheRefusedWrite) {
+  const auto run = support::run_parent_role("06");
+  ASSERT_TRUE(run.succeeded()) << run.describe() << "\n" << run.err;
+  EXPECT_EQ(run.out, checked_line);
+  EXPECT_NE(run.err.find("the child killed by SIGSEGV"), std::string::npos) << run.err;
+  EXPECT_TRUE(harness::entries_created_by(run.pid).empty()) << "the parent role left its object";
+}
+
+// Documented: a new shared_memory_object has size 0; truncate() sets it, and
+// every process that opens the object sees that size.
+TEST_F(MappedRegion, NewObjectHasSizeZeroUntilTruncate) {
+  EXPECT_EQ(ch06::size_of(shm), 0);
+  shm.truncate(ch06::object_size);
+  EXPECT_EQ(ch06::size_of(shm), ch06::object_size);
+  EXPECT_EQ(std::filesystem::file_size("/dev/shm/" + owner.name()), 1000u);
+}
+
+// Documented: mapped_region(shm, mode) with no offset or size maps the whole
+// object; the child, mapping read-only, sees all 1000 bytes the parent wrote.
+TEST_F(MappedRegion, ChildSeesTheSizeAndEveryByteThroughItsReadOnlyMapping) {
+  const auto region = sized_and_filled(ch06::object_size, ch06::fill_byte);
+  EXPECT_EQ(region.get_size(), 1000u);
+  const auto child = run_child_role("06", {"check", owner.name()});
+  ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
+  EXPECT_EQ(child.out, checked_line);
+}
+
+// The child checks every byte, the last one included.
+TEST_F(MappedRegion, ChildReportsTheFirstByteThatIsNotOne) {
+  auto region = sized_and_filled(ch06::object_size, ch06::fill_byte);
+  static_cast<unsigned char*>(region.get_address())[999] = 0;
+  const auto child = run_child_role("06", {"check", owner.name()});
+  EXPECT_TRUE(support::rejected_cleanly(child, harness::exit_invariant,
+                                        "invariant failed: byte 999 of " + owner.name() + " is not 1"));
+}
+
+// Documented: a read_only mapping is mapped without write permission
+// (PROT_READ): a write through it is stopped by the kernel with SIGSEGV.
+TEST_F(MappedRegion, WriteThroughAReadOnlyMappingIsKilledBySigsegv) {
+  const auto region = sized_and_filled(ch06::object_size, ch06::fill_byte);
+  const auto child = run_child_role("06", {"write", owner.name()});
+  EXPECT_EQ(child.how, harness::ending::killed) << child.describe() << "\n" << child.err;
+  EXPECT_EQ(child.signal, SIGSEGV);
+  EXPECT_EQ(child.describe(), "killed by SIGSEGV");
+  EXPECT_TRUE(every_byte_is(region, ch06::fill_byte)) << "the write went through";
+}
+
+// Documented: get_mode() returns the mode the region was mapped with.
+TEST_F(MappedRegion, RegionReportsTheModeItWasMappedWith) {
+  sized_and_filled(ch06::object_size, 0);
+  const shared_memory_object read_only_view(open_only, owner.c_str(), read_only);
+  EXPECT_EQ(mapped_region(read_only_view, read_only).get_mode(), read_only);
+  EXPECT_EQ(mapped_region(shm, read_write).get_mode(), read_write);
+}
+
+// Documented: mapped_region(shm, mode, offset, size) maps `size` bytes starting
+// at `offset`; get_address() points at the byte at `offset` even when the
+// offset is not page-aligned. The child dumps the window; the bytes must be
+// exactly those of the pattern at that place.
+struct Window {
+  const char* label;
+  std::size_t offset;
+  std::size_t length;
+};
+
+class MappedRegionWindow : public MappedRegion, public ::testing::WithParamInterface<Window> {};
+
+TEST_P(MappedRegionWindow, ChildMappingWithAnOffsetSeesTheBytesAtThatOffset) {
+  const std::size_t size = 3 * mapped_region::get_page_size() + 500;
+  shm.truncate(static_cast<offset_t>(size));
+  mapped_region region(shm, read_write);
+  auto* bytes = static_cast<unsigned char*>(region.get_address());
+  for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<unsigned char>((i * 7 + i / 256) % 251);
+
+  const auto [label, offset, length] = GetParam();
+  const auto child = run_child_role("06", {"dump", owner.name(), std::to_string(offset), std::to_string(length)});
+  ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
+  std::string expected;
+  for (std::size_t i = offset; i < offset + length; ++i) {
+    char pair[4];
+    std::snprintf(pair, sizeof pair, i == offset ? "%02x" : " %02x", bytes[i]);
+    expected += pair;
+  }
+  EXPECT_EQ(child.out, expected + "\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(Chapter06, MappedRegionWindow,
+                         ::testing::Values(Window{"Unaligned", 100, 50}, Window{"PageAligned", 4096, 16},
+                                           Window{"AcrossAPageBoundary", 8190, 10},
+                                           Window{"LastBytes", 3 * 4096 + 490, 10}),
+                         [](const auto& info) { return std::string(info.param.label); });
+
+// Documented: shared_memory_object::remove() removes the name at once (true),
+// a second remove finds nothing (false), and opening the name fails with
+// not_found_error; an existing mapping stays valid until it is unmapped.
+TEST_F(MappedRegion, RemoveLeavesNothingInDevShmButKeepsMappingsValid) {
+  const auto region = sized_and_filled(ch06::object_size, ch06::fill_byte);
+  const std::filesystem::path entry = "/dev/shm/" + owner.name();
+  ASSERT_TRUE(std::filesystem::exists(entry));
+  EXPECT_TRUE(shared_memory_object::remove(owner.c_str()));
+  EXPECT_FALSE(std::filesystem::exists(entry));
+  EXPECT_FALSE(shared_memory_object::remove(owner.c_str()));
+  try {
+    shared_memory_object gone(open_only, owner.c_str(), read_only);
+    ADD_FAILURE() << "opened a removed object";
+  } catch (const interprocess_exception& e) {
+    EXPECT_EQ(e.get_error_code(), not_found_error);
+  }
+  EXPECT_TRUE(every_byte_is(region, ch06::fill_byte));
+  const auto child = run_child_role("06", {"check", owner.name()});
+  EXPECT_TRUE(support::rejected_cleanly(child, harness::exit_resource, "No such file or directory"));
+}
+
+// Bad input to the child role: one clear sentence, a defined exit code, no
+// crash, the test's object untouched, nothing left in /dev/shm.
+struct BadInput {
+  std::string label;
+  std::vector<std::string> args;  // "NAME" is replaced by the test's object name
+  int exit_code;
+  std::string sentence;
+};
+
+class MappedRegionBadInput : public MappedRegion, public ::testing::WithParamInterface<BadInput> {};
+
+TEST_P(MappedRegionBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
+  const auto region = sized_and_filled(ch06::object_size, ch06::fill_byte);
+  auto args = GetParam().args;
+  for (auto& arg : args)
+    if (arg == "NAME") arg = owner.name();
+  const auto child = run_child_role("06", args);
+  EXPECT_TRUE(support::rejected_cleanly(child, GetParam().exit_code, GetParam().sentence));
+  EXPECT_EQ(ch06::size_of(shm), ch06::object_size);
+  EXPECT_TRUE(every_byte_is(region, ch06::fill_byte));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Chapter06, MappedRegionBadInput,
+    ::testing::Values(
+        BadInput{"NoAction", {}, harness::exit_usage, "takes an action, 'check', 'dump' or 'write', not ''"},
+        BadInput{"UnknownAction", {"erase", "NAME"}, harness::exit_usage, "not 'erase'"},
+        BadInput{"CheckWithoutName", {"check"}, harness::exit_usage, "takes 2 arguments but got 1"},
+        BadInput{"DumpWithoutLength", {"dump", "NAME", "0"}, harness::exit_usage, "takes 4 arguments but got 3"},
+        BadInput{"ObjectDoesNotExist", {"check", "ipclab-ch06-0-0-missing"}, harness::exit_resource,
+                 "cannot open shared memory object 'ipclab-ch06-0-0-missing': No such file or directory"},
+        BadInput{"OffsetNotANumber", {"dump", "NAME", "ten", "10"}, harness::exit_usage,
+                 "the offset 'ten' is not a decimal number"},
+        BadInput{"NegativeLength", {"dump", "NAME", "0", "-5"}, harness::exit_usage,
+                 "the length '-5' is not a decimal number"},
+        BadInput{"ZeroLength", {"dump", "NAME", "10", "0"}, harness::exit_usage,
+                 "the range of 0 bytes at offset 10 is not inside the 1000-byte object"},
+        BadInput{"RangePastTheEnd", {"dump", "NAME", "990", "20"}, harness::exit_usage,
+                 "the range of 20 bytes at offset 990 is not inside the 1000-byte object"},
+        BadInput{"OffsetPastTheEnd", {"dump", "NAME", "1001", "1"}, harness::exit_usage,
+                 "the offset 1001 is out of range (at most 1000)"}),
+    [](const auto& info) { return info.param.label; });
+
+}  // namespace
