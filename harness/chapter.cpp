@@ -49,13 +49,13 @@ spawn_result role::spawn_child(const std::vector<std::string>& args) const {
   auto child = spawn(self_executable(), argv);
   std::cerr << child.err << std::flush;
   std::cout << child.out << std::flush;
-  narrate("the child " + child.describe());
+  narrate("child " + child.describe());
   return child;
 }
 
 std::string role::run_child(const std::vector<std::string>& args) const {
   const auto child = spawn_child(args);
-  expect(child.succeeded(), "the child role " + child.describe() + " instead of exiting 0");
+  expect(child.succeeded(), "the child role ended (" + child.describe() + ") instead of exiting 0");
   return child.out;
 }
 
