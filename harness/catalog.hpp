@@ -10,10 +10,10 @@ namespace ipclab::harness {
 
 /// One chapter: its number ("01"), topic, one-line summary and program path.
 struct chapter_entry {
-  std::string number;
-  std::string topic;
-  std::string summary;
-  std::string program;
+  std::string number;   ///< two digits, "01"
+  std::string topic;    ///< the folder's topic, "raw-memory"
+  std::string summary;  ///< one line for `ipclab list`
+  std::string program;  ///< absolute path of the built chapter program
 };
 
 /// All chapters, in order. Defined in the generated catalog.cpp.

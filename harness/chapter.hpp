@@ -47,6 +47,8 @@ auto attempt(const std::string& step, Step&& run) -> decltype(run());
 /// The role a chapter program plays in this process, with what it needs.
 class role {
  public:
+  /// `program` is the file name for messages, `name` "parent" or "child",
+  /// `args` what followed the role on the command line.
   role(std::string program, std::string name, std::vector<std::string> args);
 
   /// "parent" or "child".

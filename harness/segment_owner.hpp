@@ -17,12 +17,15 @@ namespace ipclab::harness {
 /// not create would pull a live segment from under its owner.
 class segment_owner {
  public:
+  /// Takes charge of removing the segment called `name` (it need not exist yet).
   explicit segment_owner(std::string name);
   ~segment_owner();
   segment_owner(const segment_owner&) = delete;
   segment_owner& operator=(const segment_owner&) = delete;
 
+  /// The segment's name.
   const std::string& name() const { return name_; }
+  /// The segment's name, for the Boost.Interprocess constructors.
   const char* c_str() const { return name_.c_str(); }
 
  private:

@@ -21,15 +21,15 @@ enum class ending {
 
 /// What spawn() observed.
 struct spawn_result {
-  ending how = ending::failed_to_start;
+  ending how = ending::failed_to_start;  ///< how the child ended
   pid_t pid = 0;       ///< the child's process id (0 if it never started)
   int exit_code = -1;  ///< when how == exited
   int signal = 0;      ///< when how == killed
   std::string out;     ///< everything the child wrote to stdout (when captured)
   std::string err;     ///< everything the child wrote to stderr (when captured)
   std::string start_error;  ///< when how == failed_to_start: why
-  std::chrono::milliseconds timeout{};
-  std::chrono::milliseconds elapsed{};
+  std::chrono::milliseconds timeout{};  ///< the deadline it was given
+  std::chrono::milliseconds elapsed{};  ///< from start to the end of its output
 
   /// True when the child exited with code 0.
   bool succeeded() const { return how == ending::exited && exit_code == 0; }

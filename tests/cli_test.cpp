@@ -16,7 +16,7 @@ spawn_result ipclab(std::vector<std::string> args) {
 TEST(Cli, HelpListsEveryCommand) {
   const auto result = ipclab({"help"});
   ASSERT_TRUE(result.succeeded());
-  for (const char* command : {"list", "run NN", "tour", "test", "sweep", "help"})
+  for (const char* command : {"list", "run NN", "tour", "test", "docs", "sweep", "help"})
     EXPECT_NE(result.out.find(std::string("\n  ") + command), std::string::npos) << command;
 }
 

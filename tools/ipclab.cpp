@@ -23,6 +23,7 @@ constexpr std::string_view help_text = R"(usage: ipclab COMMAND [ARGS]
   run NN           run chapter NN: its parent and child processes, narrated
   tour             run every chapter in order, a pass/fail line each, and a summary
   test [ARGS]      run the whole test suite with ctest (ARGS go to ctest, e.g. -L chapter)
+  docs             say where the rendered tutorial is (the launcher renders it with the build)
   sweep            remove ipclab entries of dead processes from /dev/shm
       --fail-on-leak   and fail if there were any (the suite's cleanup check)
   help             this text
@@ -89,6 +90,18 @@ int sweep(const std::vector<std::string>& args) {
   return 0;
 }
 
+int docs() {
+  const std::string index = std::string(IPCLAB_BUILD_DIR) + "/docs/html/index.html";
+  if (::access(index.c_str(), R_OK) != 0) {
+    std::cerr << "ipclab: error: the tutorial has not been rendered: " << index
+              << " is missing (configure with -DIPCLAB_DOCS=ON and build)\n";
+    return exit_resource;
+  }
+  std::cout << "The tutorial is rendered at\n  " << index << "\nOpen it in a browser, e.g. xdg-open "
+            << index << "\n";
+  return 0;
+}
+
 int test(const std::vector<std::string>& args) {
   const std::string jobs = std::to_string(std::max(2u, std::thread::hardware_concurrency()));
   std::vector<std::string> argv{IPCLAB_CTEST, "--test-dir", IPCLAB_BUILD_DIR, "--output-on-failure",
@@ -117,5 +130,6 @@ int main(int argc, char** argv) {
   if (command == "tour") return args.empty() ? tour() : usage("'tour' takes no arguments");
   if (command == "sweep") return sweep(args);
   if (command == "test") return test(args);
+  if (command == "docs") return args.empty() ? docs() : usage("'docs' takes no arguments");
   return usage("unknown command '" + command + "'");
 }
