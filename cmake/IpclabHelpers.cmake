@@ -25,7 +25,7 @@ function(add_chapter)
   set_property(GLOBAL APPEND PROPERTY IPCLAB_CHAPTERS
     "{\"${CH_NUMBER}\", \"${CH_TOPIC}\", \"${CH_SUMMARY}\", \"$<TARGET_FILE:${program}>\"}")
   set_property(GLOBAL APPEND PROPERTY IPCLAB_CHAPTER_TARGETS ${program})
-  set_property(GLOBAL APPEND PROPERTY IPCLAB_CHAPTER_PAGES "- \\subpage ch${CH_NUMBER} — ${CH_SUMMARY}")
+  set_property(GLOBAL APPEND PROPERTY IPCLAB_CHAPTER_PAGES "| \\subpage ch${CH_NUMBER} | ${CH_SUMMARY} | `./ipclab run ${CH_NUMBER}` |")
 endfunction()
 
 # Writes the chapter table (number, topic, summary, program path) as a C++
