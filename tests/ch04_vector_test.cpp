@@ -61,6 +61,10 @@ class VectorInSegment : public ::testing::Test {
   }
 };
 
+// The whole lesson as `ipclab run 04` runs it: a container built by one process
+// and changed in place by another is seen changed by the first, and destroying
+// it returns the segment's free memory; the owner removes the segment (nothing
+// left in /dev/shm).
 TEST(Chapter04Program, ParentRoleExitsZeroPrintsTheVectorSortedDescendingAndLeavesNothing) {
   const auto run = support::run_parent_role("04");
   ASSERT_TRUE(run.succeeded()) << run.describe() << "\n" << run.err;

@@ -60,6 +60,10 @@ class MapInSegment : public ::testing::Test {
   }
 };
 
+// The whole lesson as `ipclab run 05` runs it: a map built by one process and
+// changed by another is seen changed by the first, and destroying it returns
+// the segment's free memory; the owner removes the segment (nothing left in
+// /dev/shm).
 TEST(Chapter05Program, ParentRoleExitsZeroPrintsTheChildsSummaryAndLeavesNothing) {
   const auto run = support::run_parent_role("05");
   ASSERT_TRUE(run.succeeded()) << run.describe() << "\n" << run.err;
