@@ -36,6 +36,8 @@ class NamedObjects : public ::testing::Test {
   harness::spawn_result child_run() { return run_child_role("02", {owner.name()}); }
 };
 
+// The whole lesson, two processes: exit 0, the child's findings exactly, and
+// the segment removed by its owner.
 TEST(Chapter02Program, ParentRoleExitsZeroPrintsTheThreeObjectsAndLeavesNothing) {
   const auto run = support::run_parent_role("02");
   ASSERT_TRUE(run.succeeded()) << run.describe() << "\n" << run.err;
@@ -104,9 +106,9 @@ TEST_F(NamedObjects, ChildFindsEveryObjectByNameAndPrintsItsValues) {
   EXPECT_NE(child.err.find("destroyed the three objects; named objects 0"), std::string::npos) << child.err;
 }
 
-// The address find<T> returns is the object's place in *that* process's
-// mapping: at the same offset from the base as in the creator's, although the
-// bases differ.
+// Documented: each process may map a managed segment at its own address, and
+// find<T> returns the object's place in *that* process's mapping: at the same
+// offset from the base as in the creator's, although the bases differ.
 TEST_F(NamedObjects, ChildSeesEachObjectAtTheSameOffsetFromItsOwnBase) {
   ch02::construct_objects(segment);
   std::vector<std::uintptr_t> offsets;
@@ -156,12 +158,16 @@ TEST_F(NamedObjects, ChildsDestroyLeavesNoNameAndReturnsTheFreeMemoryExactly) {
   for (const auto& name : lesson_names) EXPECT_FALSE(segment.destroy<my_type>(name.c_str())) << name;
 }
 
-// Documented: construct throws if the name is taken. Boost 1.81
-// (segment_manager.hpp, intrusive index branch) throws
-// interprocess_exception(already_exists_error): error code
-// already_exists_error, no native error, what() "boost::interprocess_exception::library_error".
+// Constructing under a taken name fails. The 1.81 reference comment on
+// construct (detail/managed_memory_impl.hpp) says "If the name was previously
+// used, returns 0", but with managed_shared_memory's default index, iset_index,
+// the code (segment_manager.hpp, intrusive branch of
+// priv_generic_named_construct) throws interprocess_exception(already_exists_error):
+// error code already_exists_error, no native error, what()
+// "boost::interprocess_exception::library_error". This test pins the code.
 // Names are per segment, not per type: a taken name is taken for every T.
-// The existing object, the count and the free memory are untouched.
+// The existing object, the count and the free memory are untouched, and the
+// documented nothrow form returns null.
 TEST_F(NamedObjects, ConstructUnderATakenNameThrowsAlreadyExistsError) {
   ch02::construct_objects(segment);
   const auto free_before = segment.get_free_memory();
@@ -199,11 +205,11 @@ TEST_F(NamedObjects, ConstructUnderATakenNameThrowsAlreadyExistsError) {
   EXPECT_TRUE(segment.check_sanity());
 }
 
-// The docs promise the same for every index type, but in 1.81 only the
-// intrusive branch of priv_generic_named_construct (iset_index, the default)
-// throws: the non-intrusive branch (map_index, flat_map_index) returns null
-// from the *throwing* construct when the name is taken. This test pins what
-// the headers do.
+// The other half of that difference: the non-intrusive branch of 1.81's
+// priv_generic_named_construct (map_index, flat_map_index) does what the
+// reference comment says and returns null from the *throwing* construct when
+// the name is taken, so the same call throws or returns null depending on the
+// segment's index type. This test pins what the headers do.
 TEST(NamedObjectsWithMapIndex, ConstructUnderATakenNameReturnsNullInsteadOfThrowing) {
   using map_index_memory = basic_managed_shared_memory<char, rbtree_best_fit<mutex_family>, map_index>;
   harness::segment_owner owner(harness::unique_name("ch02test"));
@@ -307,6 +313,9 @@ struct BadInput {
   int exit_code;
   std::string sentence;           // what the error line must say ("SEGMENT" replaced too)
 };
+
+// A failing case names itself by its label, not by its bytes.
+void PrintTo(const BadInput& input, std::ostream* out) { *out << input.label; }
 
 void leave_as_built(managed_shared_memory&) {}
 

@@ -45,6 +45,8 @@ class OffsetList : public ::testing::Test {
   harness::spawn_result child_run() { return run_child_role("03", {owner.name()}); }
 };
 
+// The whole lesson, two processes: exit 0, the child's values exactly, and the
+// segment removed by its owner.
 TEST(Chapter03Program, ParentRoleExitsZeroPrintsZeroToNineAndLeavesNothing) {
   const auto run = support::run_parent_role("03");
   ASSERT_TRUE(run.succeeded()) << run.describe() << "\n" << run.err;
@@ -100,6 +102,8 @@ TEST_F(OffsetList, OffsetPtrStoresTheDistanceFromItselfAndNullAsOne) {
   EXPECT_EQ(nodes.back()->next.get_offset(), 1);
 }
 
+// Documented: a structure linked with offset_ptr stays valid in every process
+// that maps the segment: the child walks the parent's list and sees 0..9 in order.
 TEST_F(OffsetList, ChildWalksTheListAndPrintsZeroToNine) {
   ch03::build_list(segment);
   const auto child = child_run();
@@ -202,6 +206,9 @@ struct BadInput {
   int exit_code;
   std::string sentence;                  // what the error line must say ("SEGMENT" replaced too)
 };
+
+// A failing case names itself by its label, not by its bytes.
+void PrintTo(const BadInput& input, std::ostream* out) { *out << input.label; }
 
 void leave_as_built(managed_shared_memory&) {}
 list_node* node_at(managed_shared_memory& segment, std::size_t index) { return nodes_of(segment).at(index); }
