@@ -31,7 +31,8 @@ const std::vector<std::string>& role::expect_args(std::initializer_list<std::str
     std::string usage = "usage: " + program_ + " " + name_;
     for (const auto n : names) usage += " " + std::string(n);
     throw usage_error("the " + name_ + " role takes " + std::to_string(names.size()) +
-                      " arguments but got " + std::to_string(args_.size()) + " (" + usage + ")");
+                      (names.size() == 1 ? " argument" : " arguments") + " but got " +
+                      std::to_string(args_.size()) + " (" + usage + ")");
   }
   return args_;
 }

@@ -342,9 +342,9 @@ TEST_P(NamedObjectsBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
 INSTANTIATE_TEST_SUITE_P(
     Chapter02, NamedObjectsBadInput,
     ::testing::Values(
-        BadInput{"NoArguments", {}, leave_as_built, harness::exit_usage, "takes 1 arguments but got 0"},
+        BadInput{"NoArguments", {}, leave_as_built, harness::exit_usage, "takes 1 argument but got 0"},
         BadInput{"ExtraArgument", {"SEGMENT", "more"}, leave_as_built, harness::exit_usage,
-                 "takes 1 arguments but got 2"},
+                 "takes 1 argument but got 2"},
         BadInput{"SegmentDoesNotExist", {"ipclab-ch02-0-0-missing"}, leave_as_built, harness::exit_resource,
                  "cannot open segment 'ipclab-ch02-0-0-missing': No such file or directory"},
         // Documented: find returns a null address for a name that is not there.
