@@ -17,12 +17,12 @@ using ch01::handle_t;
 using support::first_match;
 using support::run_child_role;
 
+using support::as_number;
+
 namespace {
 
 const std::string message_line = std::string(ch01::greeting) + "\n";
 
-std::uintptr_t as_number(const std::string& hex) { return std::stoull(hex, nullptr, 16); }
-std::uintptr_t as_number(const void* address) { return reinterpret_cast<std::uintptr_t>(address); }
 
 // The test plays the parent: it owns a fresh segment; the chapter binary is the child.
 class RawMemory : public ::testing::Test {
@@ -131,11 +131,8 @@ class RawMemoryBadInput : public RawMemory, public ::testing::WithParamInterface
 TEST_P(RawMemoryBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
   const auto handle = ch01::write_message(segment, ch01::greeting);
   const auto free_before = segment.get_free_memory();
-  auto args = GetParam().args;
-  for (auto& arg : args) {
-    if (arg == "SEGMENT") arg = owner.name();
-    if (arg == "HANDLE") arg = std::to_string(handle);
-  }
+  const auto args = support::substitute(support::substitute(GetParam().args, "SEGMENT", owner.name()), "HANDLE",
+                                        std::to_string(handle));
   const auto child = run_child_role("01", args);
   EXPECT_TRUE(support::rejected_cleanly(child, GetParam().exit_code, GetParam().sentence));
   EXPECT_EQ(segment.get_free_memory(), free_before);

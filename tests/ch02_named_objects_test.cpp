@@ -19,10 +19,10 @@ using ch02::my_type;
 using support::first_match;
 using support::run_child_role;
 
+using support::as_number;
+
 namespace {
 
-std::uintptr_t as_number(const std::string& hex) { return std::stoull(hex, nullptr, 16); }
-std::uintptr_t as_number(const void* address) { return reinterpret_cast<std::uintptr_t>(address); }
 
 const std::vector<std::string> lesson_names{ch02::instance_name, ch02::array_name, ch02::array_it_name};
 
@@ -326,11 +326,8 @@ TEST_P(NamedObjectsBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
   GetParam().spoil(segment);
   const auto free_before = segment.get_free_memory();
   const auto named_before = segment.get_num_named_objects();
-  auto args = GetParam().args;
-  for (auto& arg : args)
-    if (arg == "SEGMENT") arg = owner.name();
-  auto sentence = GetParam().sentence;
-  if (const auto at = sentence.find("SEGMENT"); at != std::string::npos) sentence.replace(at, 7, owner.name());
+  const auto args = support::substitute(GetParam().args, "SEGMENT", owner.name());
+  const auto sentence = support::substitute(GetParam().sentence, "SEGMENT", owner.name());
 
   const auto child = run_child_role("02", args);
   EXPECT_TRUE(support::rejected_cleanly(child, GetParam().exit_code, sentence));

@@ -18,12 +18,12 @@ using ch03::list_node;
 using support::first_match;
 using support::run_child_role;
 
+using support::as_number;
+
 namespace {
 
 const std::string values_line = "0 1 2 3 4 5 6 7 8 9\n";
 
-std::uintptr_t as_number(const std::string& hex) { return std::stoull(hex, nullptr, 16); }
-std::uintptr_t as_number(const void* address) { return reinterpret_cast<std::uintptr_t>(address); }
 
 // The nodes from the named head, walked in this process (at most 20, so a
 // broken list cannot hang the test either).
@@ -223,11 +223,8 @@ TEST_P(OffsetListBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
   GetParam().spoil(segment);
   const auto free_before = segment.get_free_memory();
   const auto named_before = segment.get_num_named_objects();
-  auto args = GetParam().args;
-  for (auto& arg : args)
-    if (arg == "SEGMENT") arg = owner.name();
-  auto sentence = GetParam().sentence;
-  if (const auto at = sentence.find("SEGMENT"); at != std::string::npos) sentence.replace(at, 7, owner.name());
+  const auto args = support::substitute(GetParam().args, "SEGMENT", owner.name());
+  const auto sentence = support::substitute(GetParam().sentence, "SEGMENT", owner.name());
 
   const auto child = run_child_role("03", args);
   EXPECT_TRUE(support::rejected_cleanly(child, GetParam().exit_code, sentence));

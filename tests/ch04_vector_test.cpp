@@ -20,6 +20,8 @@ using ch04::MyVector;
 using support::first_match;
 using support::run_child_role;
 
+using support::as_number;
+
 namespace {
 
 // Same size as MyVector, another element type: find<> cannot tell them apart.
@@ -46,8 +48,6 @@ std::string descending_line() {
   return line;
 }
 
-std::uintptr_t as_number(const std::string& hex) { return std::stoull(hex, nullptr, 16); }
-std::uintptr_t as_number(const void* address) { return reinterpret_cast<std::uintptr_t>(address); }
 
 // The test plays the parent: it owns a fresh segment; the chapter binary is the child.
 class VectorInSegment : public ::testing::Test {
@@ -245,12 +245,8 @@ TEST_P(VectorBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
   for (long i = 0; i < 100; ++i) longs->push_back(i);
   const auto free_before = segment.get_free_memory();
 
-  auto args = GetParam().args;
-  for (auto& arg : args)
-    if (arg == "SEGMENT") arg = owner.name();
-  auto sentence = GetParam().sentence;
-  if (const auto at = sentence.find("SEGMENT"); at != std::string::npos)
-    sentence.replace(at, std::string("SEGMENT").size(), owner.name());
+  const auto args = support::substitute(GetParam().args, "SEGMENT", owner.name());
+  const auto sentence = support::substitute(GetParam().sentence, "SEGMENT", owner.name());
 
   const auto child = run_child_role("04", args);
   EXPECT_TRUE(support::rejected_cleanly(child, GetParam().exit_code, sentence));

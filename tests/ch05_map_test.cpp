@@ -202,12 +202,8 @@ TEST_P(MapBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCodeAndChangesNo
   const auto before = std::vector<Pairs>{pairs_of(map), pairs_of(missing_key), pairs_of(wrong_value),
                                          pairs_of(extra_key), pairs_of(empty)};
 
-  auto args = GetParam().args;
-  for (auto& arg : args)
-    if (arg == "SEGMENT") arg = owner.name();
-  auto sentence = GetParam().sentence;
-  if (const auto at = sentence.find("SEGMENT"); at != std::string::npos)
-    sentence.replace(at, std::string("SEGMENT").size(), owner.name());
+  const auto args = support::substitute(GetParam().args, "SEGMENT", owner.name());
+  const auto sentence = support::substitute(GetParam().sentence, "SEGMENT", owner.name());
 
   const auto child = run_child_role("05", args);
   EXPECT_TRUE(support::rejected_cleanly(child, GetParam().exit_code, sentence));

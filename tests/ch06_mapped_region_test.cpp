@@ -168,10 +168,7 @@ class MappedRegionBadInput : public MappedRegion, public ::testing::WithParamInt
 
 TEST_P(MappedRegionBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
   const auto region = sized_and_filled(ch06::object_size, ch06::fill_byte);
-  auto args = GetParam().args;
-  for (auto& arg : args)
-    if (arg == "NAME") arg = owner.name();
-  const auto child = run_child_role("06", args);
+  const auto child = run_child_role("06", support::substitute(GetParam().args, "NAME", owner.name()));
   EXPECT_TRUE(support::rejected_cleanly(child, GetParam().exit_code, GetParam().sentence));
   EXPECT_EQ(ch06::size_of(shm), ch06::object_size);
   EXPECT_TRUE(every_byte_is(region, ch06::fill_byte));

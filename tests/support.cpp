@@ -54,6 +54,22 @@ std::vector<std::string> error_lines(const std::string& text) {
   return ::testing::AssertionSuccess();
 }
 
+std::vector<std::string> substitute(std::vector<std::string> args, std::string_view placeholder,
+                                    const std::string& value) {
+  for (auto& arg : args)
+    if (arg == placeholder) arg = value;
+  return args;
+}
+
+std::string substitute(std::string text, std::string_view placeholder, const std::string& value) {
+  for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size()))
+    text.replace(at, placeholder.size(), value);
+  return text;
+}
+
+std::uintptr_t as_number(const std::string& hex) { return std::stoull(hex, nullptr, 16); }
+std::uintptr_t as_number(const void* address) { return reinterpret_cast<std::uintptr_t>(address); }
+
 std::string first_match(const std::string& text, const std::string& pattern) {
   std::smatch match;
   return std::regex_search(text, match, std::regex(pattern)) && match.size() > 1 ? match[1].str() : "";

@@ -2,7 +2,9 @@
 // What the chapter tests share: running a chapter's roles, reading narration
 // and error lines, and preparing segments.
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/interprocess/managed_shared_memory.hpp>
@@ -30,6 +32,18 @@ std::vector<std::string> error_lines(const std::string& text);
 /// left no /dev/shm entry of its own behind.
 ::testing::AssertionResult rejected_cleanly(const harness::spawn_result& child, int exit_code,
                                             const std::string& sentence);
+
+/// `args` with every argument equal to `placeholder` replaced by `value`
+/// (a bad-input table names the test's segment "SEGMENT", say).
+std::vector<std::string> substitute(std::vector<std::string> args, std::string_view placeholder,
+                                    const std::string& value);
+
+/// `text` with every occurrence of `placeholder` replaced by `value`.
+std::string substitute(std::string text, std::string_view placeholder, const std::string& value);
+
+/// An address as a number: from the narration's "0x7f..." text, or from a pointer.
+std::uintptr_t as_number(const std::string& hex);
+std::uintptr_t as_number(const void* address);
 
 /// The first capture of `pattern` (an ECMAScript regex) in `text`, or "".
 std::string first_match(const std::string& text, const std::string& pattern);
