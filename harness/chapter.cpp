@@ -80,6 +80,8 @@ int run_chapter(int argc, char** argv, const std::function<void(const role&)>& p
     return exit_ok;
   } catch (const usage_error& e) {
     return fail(exit_usage, e.what());
+  } catch (const not_done_error& e) {
+    return fail(exit_invariant, std::string("not done yet: ") + e.what());
   } catch (const invariant_error& e) {
     return fail(exit_invariant, std::string("invariant failed: ") + e.what());
   } catch (const resource_error& e) {

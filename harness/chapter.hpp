@@ -18,7 +18,7 @@ namespace ipclab::harness {
 /// Exit codes of every chapter program.
 enum exit_code : int {
   exit_ok = 0,              ///< the lesson ran and every invariant held
-  exit_invariant = 1,       ///< an invariant did not hold
+  exit_invariant = 1,       ///< an invariant did not hold (or an exercise step is not done yet)
   exit_usage = 2,           ///< bad usage or bad input (arguments, handles, names)
   exit_resource = 3,        ///< an interprocess resource could not be had
 };
@@ -35,6 +35,20 @@ struct invariant_error : std::runtime_error {
 struct resource_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+/// A step an exercise's learner has not written yet: exit 1, "not done yet".
+struct not_done_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Marks a step of an exercise starter that the learner replaces with the
+/// Boost.Interprocess call it describes: `auto segment =
+/// harness::todo<managed_shared_memory>("1: create the segment");`. It
+/// compiles, and throws not_done_error when reached.
+template <class T = void>
+[[noreturn]] T todo(const std::string& step) {
+  throw not_done_error("TODO " + step);
+}
 
 /// Throws invariant_error(`what`) unless `holds`.
 void expect(bool holds, const std::string& what);

@@ -1,5 +1,6 @@
 #include "support.hpp"
 
+#include <cstdlib>
 #include <cstring>
 #include <regex>
 #include <sstream>
@@ -12,6 +13,8 @@
 namespace ipclab::support {
 
 std::string chapter_program(const std::string& number) {
+  // `ipclab verify` runs these tests against a learner's program instead.
+  if (const char* program = std::getenv("IPCLAB_CHAPTER_PROGRAM"); program && *program) return program;
   const auto* chapter = harness::find_chapter(number);
   if (!chapter) ADD_FAILURE() << "no chapter " << number << " in the catalog";
   return chapter ? chapter->program : "/nonexistent/chapter-" + number;

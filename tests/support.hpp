@@ -14,7 +14,9 @@
 
 namespace ipclab::support {
 
-/// The built program of chapter `number` (from the catalog); fails the test if absent.
+/// The built program of chapter `number` (from the catalog), or the program
+/// named by the environment variable IPCLAB_CHAPTER_PROGRAM when it is set:
+/// `ipclab verify` checks an exercise with the chapter's own tests that way.
 std::string chapter_program(const std::string& number);
 
 /// Runs chapter `number` as the child role with `args`.

@@ -8,12 +8,21 @@
 #include <unistd.h>
 #include <vector>
 
+#include "cli.hpp"
 #include "harness/catalog.hpp"
 #include "harness/chapter.hpp"
 #include "harness/spawn.hpp"
 #include "harness/sweep.hpp"
 
 using namespace ipclab::harness;
+using ipclab::cli::usage;
+
+namespace ipclab::cli {
+int usage(const std::string& sentence) {
+  std::cerr << "ipclab: " << sentence << " (see 'ipclab help')\n";
+  return exit_usage;
+}
+}  // namespace ipclab::cli
 
 namespace {
 
@@ -23,6 +32,10 @@ constexpr std::string_view help_text = R"(usage: ipclab COMMAND [ARGS]
   run NN           run chapter NN: its parent and child processes, narrated
   tour             run every chapter in order, a pass/fail line each, and a summary
   test [ARGS]      run the whole test suite with ctest (ARGS go to ctest, e.g. -L chapter)
+  verify [NN]      check your exercises in order (or exercise NN), stop at the first failure
+      --watch          and check again whenever you save an exercise
+  hint NN          the hint of exercise NN
+  reset NN         restore exercise NN to its starter (your version is kept as .bak)
   docs             say where the rendered tutorial is (the launcher renders it with the build)
   sweep            remove ipclab entries of dead processes from /dev/shm
       --fail-on-leak   and fail if there were any (the suite's cleanup check)
@@ -30,11 +43,6 @@ constexpr std::string_view help_text = R"(usage: ipclab COMMAND [ARGS]
 
 Exit codes: 0 ok, 1 a chapter or check failed, 2 bad usage.
 )";
-
-int usage(const std::string& sentence) {
-  std::cerr << "ipclab: " << sentence << " (see 'ipclab help')\n";
-  return exit_usage;
-}
 
 int list() {
   for (const auto& chapter : catalog())
@@ -130,6 +138,9 @@ int main(int argc, char** argv) {
   if (command == "tour") return args.empty() ? tour() : usage("'tour' takes no arguments");
   if (command == "sweep") return sweep(args);
   if (command == "test") return test(args);
+  if (command == "verify") return ipclab::cli::verify(args);
+  if (command == "hint") return ipclab::cli::hint(args);
+  if (command == "reset") return ipclab::cli::reset(args);
   if (command == "docs") return args.empty() ? docs() : usage("'docs' takes no arguments");
   return usage("unknown command '" + command + "'");
 }

@@ -1,0 +1,216 @@
+// The exercises: verify (build the learner's file, run it, run the chapter's
+// own tests against it), hint, reset, and a watch mode.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "cli.hpp"
+#include "harness/catalog.hpp"
+#include "harness/chapter.hpp"
+#include "harness/spawn.hpp"
+
+namespace ipclab::cli {
+namespace fs = std::filesystem;
+using harness::exercise_entry;
+using harness::spawn_result;
+
+namespace {
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// The learner's files live in exercises/ beside the sources (or where
+// IPCLAB_EXERCISES_DIR says), created from the starters on first use.
+fs::path exercises_dir() {
+  const char* override_dir = std::getenv("IPCLAB_EXERCISES_DIR");
+  return override_dir && *override_dir ? fs::path(override_dir) : fs::path(IPCLAB_SOURCE_DIR) / "exercises";
+}
+
+fs::path learner_file(const exercise_entry& exercise) {
+  return exercises_dir() / (exercise.number + "-" + exercise.topic + ".cpp");
+}
+
+fs::path ensure_learner_file(const exercise_entry& exercise) {
+  const auto path = learner_file(exercise);
+  if (!fs::exists(path)) {
+    write_file(path, read_file(exercise.starter));
+    std::cout << "created " << path.string() << " from the starter: fill in its TODOs\n";
+  }
+  return path;
+}
+
+std::string indented(const std::string& text, std::size_t max_lines = 30) {
+  std::istringstream lines(text);
+  std::string result;
+  std::size_t count = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (count++ == max_lines) {
+      result += "    ...\n";
+      break;
+    }
+    result += "    " + line + "\n";
+  }
+  return result;
+}
+
+std::string lines_with(const std::string& text, const std::string& needle) {
+  std::istringstream lines(text);
+  std::string result;
+  for (std::string line; std::getline(lines, line);)
+    if (line.find(needle) != std::string::npos) result += line + "\n";
+  return result;
+}
+
+// GoogleTest's brief output, without its banners: the failures and their messages.
+std::string test_failures(const std::string& output) {
+  std::istringstream lines(output);
+  std::string result;
+  for (std::string line; std::getline(lines, line);)
+    if (!line.starts_with("[==========]") && !line.starts_with("[  PASSED  ]") && !line.empty() &&
+        line.find("FAILED TEST") == std::string::npos && line.find(" FAILED TESTS") == std::string::npos)
+      result += line + "\n";
+  return result;
+}
+
+bool fail(const exercise_entry& exercise, const std::string& what, const std::string& details) {
+  std::cout << "FAIL  exercise " << exercise.number << " (" << exercise.topic << "): " << what << "\n"
+            << indented(details) << "hint (ipclab hint " << exercise.number << "):\n"
+            << indented(read_file(exercise.hint));
+  return false;
+}
+
+// Builds the learner's file as the program ipclab-exNN. Compiler errors point
+// at the learner's own file: the staged copy starts with a #line directive.
+std::optional<std::string> build_learner_program(const exercise_entry& exercise, const fs::path& source) {
+  const std::string staged = "#line 1 \"" + source.string() + "\"\n" + read_file(source);
+  if (read_file(exercise.staged_source) != staged) write_file(exercise.staged_source, staged);
+  const auto build = harness::spawn(IPCLAB_CMAKE, {"--build", IPCLAB_BUILD_DIR, "--target", exercise.learner_target},
+                                    {.timeout = std::chrono::minutes(5)});
+  if (build.succeeded()) return exercise.learner_program;
+  const auto errors = lines_with(build.out + build.err, "error");
+  fail(exercise, "it does not compile (" + build.describe() + ")", errors.empty() ? build.out + build.err : errors);
+  return std::nullopt;
+}
+
+// The checks: the program's own run (parent and child, real processes), then
+// the chapter's tests named by the manifest, against this program.
+bool check(const exercise_entry& exercise, const std::string& program) {
+  std::cout << "checking exercise " << exercise.number << " (" << exercise.topic << "): " << program << "\n"
+            << std::flush;
+  const auto run = harness::spawn(program, {}, {.timeout = std::chrono::seconds(60)});
+  if (!run.succeeded()) {
+    const auto errors = lines_with(run.err, "error:");
+    return fail(exercise, "its run " + run.describe(), errors.empty() ? run.err : errors);
+  }
+  const auto tests = harness::spawn(
+      exercise.test_program, {"--gtest_filter=" + exercise.checks, "--gtest_brief=1", "--gtest_color=no"},
+      {.timeout = std::chrono::minutes(2), .environment = {{"IPCLAB_CHAPTER_PROGRAM", program}}});
+  if (!tests.succeeded())
+    return fail(exercise, "the chapter's tests found a problem (" + tests.describe() + ")",
+                test_failures(tests.out + tests.err));
+  // A filter that matches nothing would pass anything: the manifest must name real tests.
+  std::smatch passed;
+  if (!std::regex_search(tests.out, passed, std::regex(R"(\[  PASSED  \] ([1-9][0-9]*) tests?)")))
+    return fail(exercise, "the manifest's checks '" + exercise.checks + "' match no test of the chapter", tests.out);
+  std::cout << "PASS  exercise " << exercise.number << " (" << exercise.topic << "): its run and "
+            << passed[1] << " of the chapter's tests pass\n";
+  return true;
+}
+
+bool verify_one(const exercise_entry& exercise) {
+  const auto source = ensure_learner_file(exercise);
+  const auto program = build_learner_program(exercise, source);
+  return program && check(exercise, *program);
+}
+
+// Verifies `chosen` (or every exercise in order, stopping at the first that
+// fails) and prints the progress. Returns the exit code.
+int verify_run(const exercise_entry* chosen) {
+  if (chosen) return verify_one(*chosen) ? 0 : 1;
+  std::size_t done = 0;
+  for (const auto& exercise : harness::exercises()) {
+    if (!verify_one(exercise)) break;
+    ++done;
+  }
+  std::cout << done << "/" << harness::exercises().size() << " exercises done\n";
+  return done == harness::exercises().size() ? 0 : 1;
+}
+
+// Re-verifies whenever a file in the exercises folder is saved. Never returns.
+[[noreturn]] void watch(const exercise_entry* chosen) {
+  const int inotify = ::inotify_init1(IN_CLOEXEC);
+  if (inotify < 0 || ::inotify_add_watch(inotify, exercises_dir().c_str(), IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
+    std::cerr << "ipclab: error: cannot watch " << exercises_dir().string() << "\n";
+    std::exit(harness::exit_resource);
+  }
+  for (;;) {
+    std::cout << "\nwatching " << exercises_dir().string() << ": save an exercise to check it again (Ctrl-C stops)\n"
+              << std::flush;
+    alignas(inotify_event) char events[4096];
+    if (::read(inotify, events, sizeof events) <= 0) std::exit(harness::exit_resource);
+    verify_run(chosen);
+  }
+}
+
+const exercise_entry* exercise_named(const std::string& number) { return harness::find_exercise(number); }
+
+}  // namespace
+
+int verify(const std::vector<std::string>& args) {
+  const exercise_entry* chosen = nullptr;
+  std::optional<std::string> program;
+  bool watching = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--watch") {
+      watching = true;
+    } else if (args[i] == "--program" && i + 1 < args.size()) {
+      program = args[++i];
+    } else if (!chosen && (chosen = exercise_named(args[i])) != nullptr) {
+    } else {
+      return usage("'verify' takes an exercise number, --watch, or NN --program PATH, not '" + args[i] + "'");
+    }
+  }
+  if (program) {
+    if (!chosen || watching) return usage("'verify --program PATH' needs one exercise number and no --watch");
+    return check(*chosen, *program) ? 0 : 1;
+  }
+  const int status = verify_run(chosen);
+  if (watching) watch(chosen);
+  return status;
+}
+
+int hint(const std::vector<std::string>& args) {
+  const auto* exercise = args.size() == 1 ? exercise_named(args[0]) : nullptr;
+  if (!exercise) return usage("'hint' takes one exercise number, e.g. 'ipclab hint 01'");
+  std::cout << read_file(exercise->hint);
+  return 0;
+}
+
+int reset(const std::vector<std::string>& args) {
+  const auto* exercise = args.size() == 1 ? exercise_named(args[0]) : nullptr;
+  if (!exercise) return usage("'reset' takes one exercise number, e.g. 'ipclab reset 01'");
+  const auto path = learner_file(*exercise);
+  if (fs::exists(path) && read_file(path) != read_file(exercise->starter)) {
+    fs::copy_file(path, path.string() + ".bak", fs::copy_options::overwrite_existing);
+    std::cout << "saved your version as " << path.string() << ".bak\n";
+  }
+  write_file(path, read_file(exercise->starter));
+  std::cout << "restored " << path.string() << " to its starter\n";
+  return 0;
+}
+
+}  // namespace ipclab::cli
