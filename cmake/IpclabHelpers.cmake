@@ -71,7 +71,13 @@ function(ipclab_add_exercises manifest)
 
     set_property(GLOBAL APPEND PROPERTY IPCLAB_EXERCISES
       "{\"${number}\", \"${topic}\", \"${checks}\", \"${folder}/exercise.cpp\", \"${folder}/hint.md\", \"${staged}\", \"ex${number}\", \"$<TARGET_FILE:ex${number}>\", \"$<TARGET_FILE:${suite}>\"}")
-    set_property(GLOBAL APPEND PROPERTY IPCLAB_EXERCISE_TESTS ${number})
+
+    # The untouched starter fails at its first TODO; the reference solution passes.
+    ipclab_add_test(NAME exercise_${number}_starter_fails LABELS exercise TIMEOUT 180
+      COMMAND ipclab_cli verify ${number} --program $<TARGET_FILE:ex${number}_starter>
+      PASS_REGEX "FAIL  exercise ${number} \\(${topic}\\): its run exited 1\n[^\n]*error: not done yet: TODO 1: ")
+    ipclab_add_test(NAME exercise_${number}_solution_passes LABELS exercise TIMEOUT 180
+      COMMAND ipclab_cli verify ${number} --program $<TARGET_FILE:ch${number}>)
   endforeach()
 endfunction()
 
@@ -119,12 +125,12 @@ const exercise_entry* find_exercise(std::string_view number) {
   add_dependencies(ipclab_catalog ${programs})
 endfunction()
 
-# ipclab_add_gtest(NAME n SOURCES a.cpp... LIBRARIES l... LABELS l... [TIMEOUT s])
+# ipclab_add_gtest(NAME n SOURCES a.cpp... LIBRARIES l... LABELS l... [TIMEOUT s] [RESOURCE_LOCK r])
 #
 # One GoogleTest program, its cases discovered as CTest tests, each with labels,
 # a timeout, and the /dev/shm sweep fixture around the whole suite.
 function(ipclab_add_gtest)
-  cmake_parse_arguments(PARSE_ARGV 0 T "" "NAME;TIMEOUT" "SOURCES;LIBRARIES;LABELS")
+  cmake_parse_arguments(PARSE_ARGV 0 T "" "NAME;TIMEOUT;RESOURCE_LOCK" "SOURCES;LIBRARIES;LABELS")
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT ${IPCLAB_TEST_TIMEOUT})
   endif()
@@ -142,7 +148,7 @@ function(ipclab_add_gtest)
   file(WRITE ${properties_script}
 "if(${T_NAME}_TESTS)
   set_tests_properties(\${${T_NAME}_TESTS} PROPERTIES
-    LABELS \"${T_LABELS}\" TIMEOUT ${T_TIMEOUT} FIXTURES_REQUIRED ipclab_shm)
+    LABELS \"${T_LABELS}\" TIMEOUT ${T_TIMEOUT} FIXTURES_REQUIRED ipclab_shm RESOURCE_LOCK \"${T_RESOURCE_LOCK}\")
 endif()
 ")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${properties_script})

@@ -150,20 +150,24 @@ int verify_run(const exercise_entry* chosen) {
   return done == harness::exercises().size() ? 0 : 1;
 }
 
-// Re-verifies whenever a file in the exercises folder is saved. Never returns.
-[[noreturn]] void watch(const exercise_entry* chosen) {
+// Verifies, then again whenever a file in the exercises folder is saved,
+// until everything watched passes. The watch starts before the first run, so
+// a save during a run is not missed.
+int watch(const exercise_entry* chosen) {
+  fs::create_directories(exercises_dir());
   const int inotify = ::inotify_init1(IN_CLOEXEC);
   if (inotify < 0 || ::inotify_add_watch(inotify, exercises_dir().c_str(), IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
     std::cerr << "ipclab: error: cannot watch " << exercises_dir().string() << "\n";
-    std::exit(harness::exit_resource);
+    return harness::exit_resource;
   }
-  for (;;) {
-    std::cout << "\nwatching " << exercises_dir().string() << ": save an exercise to check it again (Ctrl-C stops)\n"
+  while (verify_run(chosen) != 0) {
+    std::cout << "\nwatching " << exercises_dir().string() << ": save your exercise to check it again (Ctrl-C stops)\n"
               << std::flush;
     alignas(inotify_event) char events[4096];
-    if (::read(inotify, events, sizeof events) <= 0) std::exit(harness::exit_resource);
-    verify_run(chosen);
+    if (::read(inotify, events, sizeof events) <= 0) return harness::exit_resource;
   }
+  ::close(inotify);
+  return 0;
 }
 
 const exercise_entry* exercise_named(const std::string& number) { return harness::find_exercise(number); }
@@ -188,9 +192,7 @@ int verify(const std::vector<std::string>& args) {
     if (!chosen || watching) return usage("'verify --program PATH' needs one exercise number and no --watch");
     return check(*chosen, *program) ? 0 : 1;
   }
-  const int status = verify_run(chosen);
-  if (watching) watch(chosen);
-  return status;
+  return watching ? watch(chosen) : verify_run(chosen);
 }
 
 int hint(const std::vector<std::string>& args) {

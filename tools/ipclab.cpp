@@ -33,7 +33,7 @@ constexpr std::string_view help_text = R"(usage: ipclab COMMAND [ARGS]
   tour             run every chapter in order, a pass/fail line each, and a summary
   test [ARGS]      run the whole test suite with ctest (ARGS go to ctest, e.g. -L chapter)
   verify [NN]      check your exercises in order (or exercise NN), stop at the first failure
-      --watch          and check again whenever you save an exercise
+      --watch          and again whenever you save an exercise, until it passes
   hint NN          the hint of exercise NN
   reset NN         restore exercise NN to its starter (your version is kept as .bak)
   docs             say where the rendered tutorial is (the launcher renders it with the build)

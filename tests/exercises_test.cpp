@@ -1,0 +1,187 @@
+// `ipclab verify`, `hint` and `reset` as a learner meets them: a folder of
+// exercises of the test's own, the learner's file built and checked by the
+// chapter's tests with real processes.
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "harness/catalog.hpp"
+#include "harness/chapter.hpp"
+#include "harness/names.hpp"
+#include "harness/spawn.hpp"
+
+using namespace ipclab::harness;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// `text` with `from` replaced by `to`; fails the test if `from` is not there.
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << "the reference solution no longer contains: " << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
+// The reference solution of an exercise: its chapter's program source.
+std::string solution_of(const exercise_entry& exercise) {
+  return read_file(fs::path(exercise.starter).parent_path() / "main.cpp");
+}
+
+class Exercises : public ::testing::Test {
+ protected:
+  const exercise_entry& first = exercises().front();
+  fs::path dir = fs::temp_directory_path() / unique_name("exercisestest");
+
+  void SetUp() override { ASSERT_FALSE(exercises().empty()); }
+  void TearDown() override { fs::remove_all(dir); }
+
+  fs::path learner_file(const exercise_entry& exercise) const {
+    return dir / (exercise.number + "-" + exercise.topic + ".cpp");
+  }
+  void write_learner_file(const exercise_entry& exercise, const std::string& text) const {
+    fs::create_directories(dir);
+    std::ofstream(learner_file(exercise), std::ios::binary) << text;
+  }
+  spawn_result ipclab(std::vector<std::string> args) const {
+    return spawn(IPCLAB_CLI, args,
+                 {.timeout = std::chrono::minutes(4), .environment = {{"IPCLAB_EXERCISES_DIR", dir.string()}}});
+  }
+};
+
+TEST_F(Exercises, FreshVerifyFailsOnTheFirstExerciseWithItsHintAndNoneDone) {
+  const auto run = ipclab({"verify"});
+  EXPECT_EQ(run.describe(), "exited 1") << run.err;
+  EXPECT_NE(run.out.find("created " + learner_file(first).string() + " from the starter"), std::string::npos)
+      << run.out;
+  EXPECT_EQ(read_file(learner_file(first)), read_file(first.starter));
+  EXPECT_NE(run.out.find("FAIL  exercise " + first.number + " (" + first.topic + "): its run exited 1"),
+            std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("not done yet: TODO 1: "), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(first_line(read_file(first.hint))), std::string::npos) << "no hint:\n" << run.out;
+  EXPECT_NE(run.out.find("\n0/" + std::to_string(exercises().size()) + " exercises done\n"), std::string::npos)
+      << run.out;
+  if (exercises().size() > 1)
+    EXPECT_EQ(run.out.find("exercise " + exercises()[1].number), std::string::npos) << "did not stop at the first";
+}
+
+TEST_F(Exercises, CompileErrorIsShownAtTheLearnersOwnLine) {
+  const auto text = read_file(first.starter) + "\nint broken_on_purpose = ;\n";
+  write_learner_file(first, text);
+  const auto line = std::to_string(std::count(text.begin(), text.end(), '\n'));
+  const auto run = ipclab({"verify", first.number});
+  EXPECT_EQ(run.describe(), "exited 1");
+  EXPECT_NE(run.out.find("FAIL  exercise " + first.number + " (" + first.topic + "): it does not compile"),
+            std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(learner_file(first).string() + ":" + line + ":"), std::string::npos)
+      << "the error does not point at line " << line << " of the learner's file:\n" << run.out;
+}
+
+TEST_F(Exercises, ACorrectAnswerPassesAndCountsAsDone) {
+  write_learner_file(first, solution_of(first));
+  const auto one = ipclab({"verify", first.number});
+  EXPECT_TRUE(one.succeeded()) << one.out;
+  EXPECT_NE(one.out.find("PASS  exercise " + first.number), std::string::npos) << one.out;
+  const auto all = ipclab({"verify"});
+  EXPECT_NE(all.out.find("\n1/" + std::to_string(exercises().size()) + " exercises done\n"), std::string::npos)
+      << all.out;
+}
+
+// The example of a learner's mistake: the child forgets to deallocate.
+// It is reported as the free-memory invariant, not as a crash or a timeout.
+TEST_F(Exercises, AMissingDeallocateIsReportedAsTheFreeMemoryInvariant) {
+  const auto* raw_memory = find_exercise("01");
+  ASSERT_NE(raw_memory, nullptr);
+  write_learner_file(*raw_memory, replaced(solution_of(*raw_memory), "  segment.deallocate(block);\n", ""));
+  const auto run = ipclab({"verify", "01"});
+  EXPECT_EQ(run.describe(), "exited 1");
+  EXPECT_NE(run.out.find("FAIL  exercise 01 (raw-memory): its run exited 1"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("error: invariant failed: free memory is "), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("after the child's deallocate"), std::string::npos) << run.out;
+}
+
+// The other example: a typo in the name the child looks up with find.
+TEST_F(Exercises, ANameTypoInFindIsReportedAsTheMissingObject) {
+  const auto* vector = find_exercise("04");
+  if (!vector) GTEST_SKIP() << "no exercise 04 in this build";
+  write_learner_file(*vector, replaced(solution_of(*vector), "me.run_child({owner.name(), ch04::vector_name})",
+                                       "me.run_child({owner.name(), \"MyVectr\"})"));
+  const auto run = ipclab({"verify", "04"});
+  EXPECT_EQ(run.describe(), "exited 1");
+  EXPECT_NE(run.out.find("has no object named 'MyVectr'"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("killed by"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("timed out"), std::string::npos) << run.out;
+}
+
+// --watch checks again when the file is saved, and stops once it passes.
+TEST_F(Exercises, WatchChecksAgainWhenTheFileIsSavedUntilItPasses) {
+  write_learner_file(first, read_file(first.starter));
+  const auto started = fs::file_time_type::clock::now();
+  std::thread learner([&] {
+    // Save the answer once the starter has been built and run (and has failed).
+    for (int i = 0; i < 600; ++i) {
+      std::error_code missing;
+      if (fs::last_write_time(first.learner_program, missing) > started) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    write_learner_file(first, solution_of(first));
+  });
+  const auto run = ipclab({"verify", "--watch", first.number});
+  learner.join();
+  EXPECT_TRUE(run.succeeded()) << run.describe() << "\n" << run.out;
+  const auto failed = run.out.find("FAIL  exercise " + first.number);
+  const auto watching = run.out.find("watching " + dir.string());
+  const auto passed = run.out.find("PASS  exercise " + first.number);
+  EXPECT_LT(failed, watching) << run.out;
+  EXPECT_LT(watching, passed) << run.out;
+  EXPECT_NE(passed, std::string::npos) << run.out;
+}
+
+TEST_F(Exercises, HintPrintsTheHintFile) {
+  const auto run = ipclab({"hint", first.number});
+  EXPECT_TRUE(run.succeeded());
+  EXPECT_EQ(run.out, read_file(first.hint));
+}
+
+TEST_F(Exercises, ResetRestoresTheStarterAndKeepsTheLearnersVersion) {
+  write_learner_file(first, "my attempt\n");
+  const auto run = ipclab({"reset", first.number});
+  EXPECT_TRUE(run.succeeded()) << run.err;
+  EXPECT_EQ(read_file(learner_file(first)), read_file(first.starter));
+  EXPECT_EQ(read_file(learner_file(first).string() + ".bak"), "my attempt\n");
+}
+
+struct Misuse {
+  std::vector<std::string> args;
+  std::string sentence;
+};
+
+class ExercisesMisuse : public Exercises, public ::testing::WithParamInterface<Misuse> {};
+
+TEST_P(ExercisesMisuse, GetsOneSentenceAndExitCode2) {
+  const auto run = ipclab(GetParam().args);
+  EXPECT_EQ(run.describe(), "exited 2");
+  EXPECT_EQ(run.err, "ipclab: " + GetParam().sentence + " (see 'ipclab help')\n");
+  EXPECT_FALSE(fs::exists(dir)) << "misuse created the exercises folder";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Exercises, ExercisesMisuse,
+    ::testing::Values(
+        Misuse{{"verify", "99"}, "'verify' takes an exercise number, --watch, or NN --program PATH, not '99'"},
+        Misuse{{"verify", "01", "02"}, "'verify' takes an exercise number, --watch, or NN --program PATH, not '02'"},
+        Misuse{{"verify", "--program", "/bin/true"}, "'verify --program PATH' needs one exercise number and no --watch"},
+        Misuse{{"hint"}, "'hint' takes one exercise number, e.g. 'ipclab hint 01'"},
+        Misuse{{"hint", "99"}, "'hint' takes one exercise number, e.g. 'ipclab hint 01'"},
+        Misuse{{"reset", "x"}, "'reset' takes one exercise number, e.g. 'ipclab reset 01'"}));
+
+}  // namespace
