@@ -3,8 +3,12 @@
 #include <boost/interprocess/exceptions.hpp>
 
 #include <charconv>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <regex>
+#include <sstream>
 #include <unistd.h>
 
 namespace ipclab::harness {
@@ -37,8 +41,43 @@ const std::vector<std::string>& role::expect_args(std::initializer_list<std::str
   return args_;
 }
 
+namespace {
+
+// Carries out IPCLAB_FAULT (see role::narrate) for `role` at `step`.
+void inject_fault(const std::string& role, int step) {
+  const char* faults = std::getenv("IPCLAB_FAULT");
+  if (!faults) return;
+  std::istringstream list(faults);
+  for (std::string fault; std::getline(list, fault, ',');) {
+    const auto colon = fault.find(':'), at = fault.find('@');
+    if (colon == std::string::npos || at == std::string::npos || fault.substr(0, colon) != role ||
+        fault.substr(at + 1) != std::to_string(step))
+      continue;
+    const auto action = fault.substr(colon + 1, at - colon - 1);
+    if (action == "kill") ::raise(SIGKILL);
+    if (action == "hang")
+      for (;;) ::pause();
+  }
+}
+
+}  // namespace
+
 void role::narrate(const std::string& text) const {
-  std::cerr << '[' << name_ << ' ' << ::getpid() << "] " << text << std::endl;
+  ++step_;
+  std::cerr << '[' << name_ << ' ' << ::getpid() << " step " << step_ << "] " << text << std::endl;
+  inject_fault(name_, step_);
+}
+
+std::string role::describe_child(const spawn_result& child) {
+  if (child.how != ending::killed && child.how != ending::timed_out) return child.describe();
+  // The child's last narrated step: "[child 4243 step 2] opened segment ..."
+  std::smatch step;
+  std::string last;
+  for (auto from = child.err.cbegin();
+       std::regex_search(from, child.err.cend(), step, std::regex(R"(\[child \d+ step (\d+)\] ([^\n]*))"));
+       from = step.suffix().first)
+    last = " at step " + step[1].str() + ": " + step[2].str();
+  return child.describe() + (last.empty() ? " before its first step" : last);
 }
 
 spawn_result role::spawn_child(const std::vector<std::string>& args) const {
@@ -47,16 +86,18 @@ spawn_result role::spawn_child(const std::vector<std::string>& args) const {
   std::string shown = program_ + " child";
   for (const auto& arg : args) shown += " " + arg;
   narrate("spawning the child role: " + shown);
-  auto child = spawn(self_executable(), argv);
+  const char* timeout_ms = std::getenv("IPCLAB_CHILD_TIMEOUT_MS");
+  const auto timeout = std::chrono::milliseconds(timeout_ms ? std::atol(timeout_ms) : 20000);
+  auto child = spawn(self_executable(), argv, {.timeout = timeout});
   std::cerr << child.err << std::flush;
   std::cout << child.out << std::flush;
-  narrate("child " + child.describe());
+  narrate("child " + describe_child(child));
   return child;
 }
 
 std::string role::run_child(const std::vector<std::string>& args) const {
   const auto child = spawn_child(args);
-  expect(child.succeeded(), "the child role ended (" + child.describe() + ") instead of exiting 0");
+  expect(child.succeeded(), "the child role did not exit 0, it " + describe_child(child));
   return child.out;
 }
 

@@ -72,13 +72,24 @@ class role {
   /// The arguments, checked to be exactly `names` (e.g. {"SEGMENT", "HANDLE"}).
   const std::vector<std::string>& expect_args(std::initializer_list<std::string_view> names) const;
 
-  /// One narrated line on stderr, "[parent 4242] text": stdout stays for what
-  /// the program produces (the child's message, for instance).
+  /// One narrated line on stderr, "[parent 4242 step 3] text": stdout stays
+  /// for what the program produces (the child's message, for instance).
+  ///
+  /// Each line is a numbered step, and a step is where a fault can be
+  /// injected: with IPCLAB_FAULT=child:kill@2 in the environment, the child
+  /// role kills itself with SIGKILL right after narrating its step 2;
+  /// `hang@2` makes it hang there instead. Several faults are separated by
+  /// commas; "parent:" selects the parent role. The chaos tests use it.
   void narrate(const std::string& text) const;
 
   /// Spawns this same program as the child role with `args` (argv, no shell),
-  /// relays the child's narration and output, and returns how it ended.
+  /// relays the child's narration and output, and returns how it ended. The
+  /// child gets 20 s, or IPCLAB_CHILD_TIMEOUT_MS milliseconds when set.
   spawn_result spawn_child(const std::vector<std::string>& args) const;
+
+  /// How the child ended, with its last narrated step when it did not exit:
+  /// "killed by SIGKILL at step 2: opened segment ...".
+  static std::string describe_child(const spawn_result& child);
 
   /// spawn_child(), then throws invariant_error unless the child exited 0.
   /// Returns what the child printed on stdout.
@@ -88,6 +99,7 @@ class role {
   std::string program_;
   std::string name_;
   std::vector<std::string> args_;
+  mutable int step_ = 0;
 };
 
 /// A chapter program's main: `PROGRAM` runs the parent role, `PROGRAM child
