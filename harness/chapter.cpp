@@ -97,7 +97,7 @@ spawn_result role::spawn_child(const std::vector<std::string>& args) const {
 
 std::string role::run_child(const std::vector<std::string>& args) const {
   const auto child = spawn_child(args);
-  expect(child.succeeded(), "the child role did not exit 0, it " + describe_child(child));
+  expect(child.succeeded(), "the child role did not exit 0 (" + describe_child(child) + ")");
   return child.out;
 }
 

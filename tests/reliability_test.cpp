@@ -1,0 +1,167 @@
+// Chaos: children that die or hang at every step of every chapter, parents
+// killed while their child runs. Whatever happens, the harness says what
+// happened, the parent fails with a clear message, and nothing is left in
+// /dev/shm that the sweep would not remove.
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "harness/catalog.hpp"
+#include "harness/chapter.hpp"
+#include "harness/spawn.hpp"
+#include "harness/sweep.hpp"
+
+using namespace ipclab::harness;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Every "[ROLE PID step N]" narration line of `text`: the highest step each process reached.
+std::map<pid_t, int> steps_of(const std::string& text, const std::string& role) {
+  std::map<pid_t, int> steps;
+  const std::regex line("\\[" + role + " (\\d+) step (\\d+)\\]");
+  for (std::sregex_iterator it(text.begin(), text.end(), line), end; it != end; ++it) {
+    auto& step = steps[std::stoi((*it)[1])];
+    step = std::max(step, std::stoi((*it)[2]));
+  }
+  return steps;
+}
+
+int most_steps(const std::map<pid_t, int>& steps) {
+  int most = 0;
+  for (const auto& [pid, count] : steps) most = std::max(most, count);
+  return most;
+}
+
+bool running(pid_t pid) { return ::kill(pid, 0) == 0; }
+
+// Processes whose command line mentions `text` (a segment name a child got in its argv).
+std::vector<pid_t> processes_mentioning(const std::string& text) {
+  std::vector<pid_t> found;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const auto name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream cmdline(entry.path() / "cmdline", std::ios::binary);
+    const std::string args{std::istreambuf_iterator<char>(cmdline), {}};
+    if (args.find(text) != std::string::npos && std::stoi(name) != ::getpid()) found.push_back(std::stoi(name));
+  }
+  return found;
+}
+
+// Waits up to 5 s for no process to mention `text`.
+bool none_mentioning(const std::string& text) {
+  for (int i = 0; i < 50 && !processes_mentioning(text).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  return processes_mentioning(text).empty();
+}
+
+std::string segment_created_in(const std::string& narration) {
+  std::smatch name;
+  return std::regex_search(narration, name, std::regex("created (?:segment )?(ipclab-[^ ,]+)")) ? name[1].str()
+                                                                                            : "";
+}
+
+spawn_result run_parent(const chapter_entry& chapter, const std::string& fault,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                        const std::string& child_timeout_ms = "1000") {
+  return spawn(chapter.program, {},
+               {.timeout = timeout,
+                .environment = {{"IPCLAB_FAULT", fault}, {"IPCLAB_CHILD_TIMEOUT_MS", child_timeout_ms}}});
+}
+
+class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
+ protected:
+  // How many steps the busiest child narrates in a clean run.
+  int child_steps() {
+    const auto clean = spawn(GetParam().program, {});
+    EXPECT_TRUE(clean.succeeded()) << clean.describe() << "\n" << clean.err;
+    return most_steps(steps_of(clean.err, "child"));
+  }
+
+  // A run whose child met `fault` at `step`: the parent failed, said so, and
+  // left nothing behind; no child of it still runs.
+  void expect_clean_failure(const spawn_result& parent, const std::string& ending, int step) {
+    EXPECT_EQ(parent.describe(), "exited 1") << parent.err;
+    std::smatch error;
+    ASSERT_TRUE(std::regex_search(parent.err, error, std::regex("error: invariant failed: ([^\\n]*)"))) << parent.err;
+    EXPECT_NE(error[1].str().find(ending + " at step " + std::to_string(step) + ": "), std::string::npos)
+        << error[1];
+    EXPECT_TRUE(entries_created_by(parent.pid).empty()) << "the parent left its segment";
+    for (const auto& [child, steps] : steps_of(parent.err, "child")) {
+      EXPECT_FALSE(running(child)) << "child " << child << " still runs";
+      EXPECT_TRUE(entries_created_by(child).empty()) << "child " << child << " left an entry";
+    }
+  }
+};
+
+TEST_P(EveryChapter, AChildKilledAtAnyStepIsReportedAsKilledAtThatStep) {
+  const int steps = child_steps();
+  ASSERT_GT(steps, 0);
+  for (int step = 1; step <= steps; ++step) {
+    SCOPED_TRACE("child:kill@" + std::to_string(step));
+    expect_clean_failure(run_parent(GetParam(), "child:kill@" + std::to_string(step)), "killed by SIGKILL", step);
+  }
+}
+
+TEST_P(EveryChapter, AChildHungAtAnyStepIsKilledAtItsTimeoutAndReported) {
+  const int steps = child_steps();
+  ASSERT_GT(steps, 0);
+  for (int step = 1; step <= steps; ++step) {
+    SCOPED_TRACE("child:hang@" + std::to_string(step));
+    const auto parent = run_parent(GetParam(), "child:hang@" + std::to_string(step));
+    expect_clean_failure(parent, "timed out after 1 s", step);
+    EXPECT_LT(parent.elapsed, std::chrono::seconds(10));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Chaos, EveryChapter, ::testing::ValuesIn(catalog()),
+                         [](const auto& info) { return "Chapter" + info.param.number; });
+
+// A parent killed while its child runs leaves its segment behind (its owner
+// never ran); the child dies with it (PR_SET_PDEATHSIG), and the sweep that
+// opens every test run removes the segment of the dead creator.
+TEST(Chaos, AParentKilledWhileItsChildRunsLeavesAStaleSegmentTheSweepRemoves) {
+  const auto& chapter = catalog().front();
+  const auto parent = run_parent(chapter, "child:hang@1", std::chrono::milliseconds(1500), "60000");
+  ASSERT_EQ(parent.how, ending::timed_out) << parent.describe() << "\n" << parent.err;
+  const auto segment = segment_created_in(parent.err);
+  ASSERT_FALSE(segment.empty()) << parent.err;
+  EXPECT_TRUE(none_mentioning(segment)) << "the child outlived its parent";
+
+  const auto left = entries_created_by(parent.pid);
+  ASSERT_EQ(left.size(), 1u) << "a killed parent cannot remove its segment: expected it in /dev/shm";
+  EXPECT_EQ(left[0].file_name, segment);
+  EXPECT_FALSE(left[0].creator_alive);
+  const auto report = sweep_stale_entries();
+  std::set<std::string> removed;
+  for (const auto& entry : report.removed) removed.insert(entry.file_name);
+  EXPECT_EQ(removed.count(segment), 1u);
+  EXPECT_TRUE(entries_created_by(parent.pid).empty());
+}
+
+// The same for a parent that dies at each of its own steps, child or no child.
+TEST(Chaos, AParentKilledAtAnyStepLeavesNothingTheSweepDoesNotRemove) {
+  const auto& chapter = catalog().front();
+  const auto clean = spawn(chapter.program, {});
+  const int steps = most_steps(steps_of(clean.err, "parent"));
+  ASSERT_GT(steps, 0);
+  for (int step = 1; step <= steps; ++step) {
+    SCOPED_TRACE("parent:kill@" + std::to_string(step));
+    const auto parent = run_parent(chapter, "parent:kill@" + std::to_string(step));
+    EXPECT_EQ(parent.describe(), "killed by SIGKILL");
+    const auto segment = segment_created_in(parent.err);
+    ASSERT_FALSE(segment.empty());
+    EXPECT_TRUE(none_mentioning(segment)) << "a child outlived its parent";
+    sweep_stale_entries();
+    EXPECT_TRUE(entries_created_by(parent.pid).empty());
+  }
+}
+
+}  // namespace
