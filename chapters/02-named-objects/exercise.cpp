@@ -91,6 +91,9 @@ void child(const harness::role& me) {
     // of elements.
     const auto [object, length] =
         harness::todo<std::pair<my_type*, managed_shared_memory::size_type>>("4: find the object by its name");
+    if (!object)
+      throw harness::invariant_error("find<my_type> returned no object, yet the segment holds " + name +
+                                     ": is the name you asked for exactly '" + wanted.name + "'?");
     if (length != wanted.values.size())
       throw harness::usage_error(name + " has " + std::to_string(length) + " elements, expected " +
                                  std::to_string(wanted.values.size()));
