@@ -80,19 +80,29 @@ std::string role::describe_child(const spawn_result& child) {
   return child.describe() + (last.empty() ? " before its first step" : last);
 }
 
-spawn_result role::spawn_child(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv{"child"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::string shown = program_ + " child";
-  for (const auto& arg : args) shown += " " + arg;
-  narrate("spawning the child role: " + shown);
+std::vector<spawn_result> role::spawn_children(const std::vector<std::vector<std::string>>& each_args) const {
+  std::vector<spawn_request> requests;
+  for (const auto& args : each_args) {
+    std::vector<std::string> argv{"child"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::string shown = program_ + " child";
+    for (const auto& arg : args) shown += " " + arg;
+    narrate("spawning the child role: " + shown);
+    requests.push_back({self_executable(), std::move(argv)});
+  }
   const char* timeout_ms = std::getenv("IPCLAB_CHILD_TIMEOUT_MS");
   const auto timeout = std::chrono::milliseconds(timeout_ms ? std::atol(timeout_ms) : 20000);
-  auto child = spawn(self_executable(), argv, {.timeout = timeout});
-  std::cerr << child.err << std::flush;
-  std::cout << child.out << std::flush;
-  narrate("child " + describe_child(child));
-  return child;
+  auto children = spawn_many(requests, {.timeout = timeout});
+  for (const auto& child : children) {
+    std::cerr << child.err << std::flush;
+    std::cout << child.out << std::flush;
+    narrate("child " + std::to_string(child.pid) + " " + describe_child(child));
+  }
+  return children;
+}
+
+spawn_result role::spawn_child(const std::vector<std::string>& args) const {
+  return spawn_children({args}).front();
 }
 
 std::string role::run_child(const std::vector<std::string>& args) const {

@@ -91,6 +91,10 @@ class role {
   /// "killed by SIGKILL at step 2: opened segment ...".
   static std::string describe_child(const spawn_result& child);
 
+  /// Spawns one child role per entry of `each_args`, all at once, waits for
+  /// all, relays their narration and output, and returns how each ended.
+  std::vector<spawn_result> spawn_children(const std::vector<std::vector<std::string>>& each_args) const;
+
   /// spawn_child(), then throws invariant_error unless the child exited 0.
   /// Returns what the child printed on stdout.
   std::string run_child(const std::vector<std::string>& args) const;

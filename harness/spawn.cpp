@@ -25,6 +25,8 @@ using std::remove_pointer;
 #include <boost/process/v2/stdio.hpp>
 
 #include <csignal>
+#include <memory>
+#include <optional>
 #include <cstring>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -94,64 +96,93 @@ std::string signal_name(int signal) {
 
 std::filesystem::path self_executable() { return std::filesystem::read_symlink("/proc/self/exe"); }
 
-spawn_result spawn(const std::filesystem::path& program, const std::vector<std::string>& args,
-                   const spawn_options& options) {
-  spawn_result result;
-  result.timeout = options.timeout;
-  const auto started = std::chrono::steady_clock::now();
+namespace {
 
-  asio::io_context context;
-  asio::readable_pipe out(context), err(context);
-  std::optional<bp::process> child;
-  try {
-    const auto environment = environment_with(options.environment);
-    if (options.capture)
-      child.emplace(context, program, args, bp::process_stdio{nullptr, out, err},
-                    bp::process_environment(environment), own_group_and_die_with_parent{});
-    else
-      child.emplace(context, program, args, bp::process_stdio{nullptr, {}, {}},
-                    bp::process_environment(environment), own_group_and_die_with_parent{});
-  } catch (const bp::system_error& e) {
-    result.how = ending::failed_to_start;
-    result.start_error = program.string() + ": " + e.code().message();
+// One child of a spawn_many() call: its process, pipes and deadline, all
+// driven by the caller's io_context.
+class running_child {
+ public:
+  running_child(asio::io_context& context, const spawn_request& request, const spawn_options& options)
+      : out_(context), err_(context), deadline_(context, options.timeout) {
+    result.timeout = options.timeout;
+    try {
+      const auto environment = environment_with(options.environment);
+      if (options.capture)
+        process_.emplace(context, request.program, request.args, bp::process_stdio{nullptr, out_, err_},
+                         bp::process_environment(environment), own_group_and_die_with_parent{});
+      else
+        process_.emplace(context, request.program, request.args, bp::process_stdio{nullptr, {}, {}},
+                         bp::process_environment(environment), own_group_and_die_with_parent{});
+    } catch (const bp::system_error& e) {
+      result.how = ending::failed_to_start;
+      result.start_error = request.program.string() + ": " + e.code().message();
+      return;
+    }
+    result.pid = process_->id();
+    // The run is over when the child has exited and both pipes are closed: a
+    // grandchild may still hold them. Until then the deadline may fire, and
+    // then the child's whole process group is killed.
+    pending_ = options.capture ? 3 : 1;
+    deadline_.async_wait([this](const bp::error_code& cancelled) {
+      if (cancelled) return;
+      timed_out_ = true;
+      ::kill(-result.pid, SIGKILL);
+    });
+    process_->async_wait([this](const bp::error_code&, int) { one_done(); });
+    if (options.capture) {
+      drain(out_, result.out, [this] { one_done(); });
+      drain(err_, result.err, [this] { one_done(); });
+    }
+  }
+
+  // After the io_context has run: how the child ended.
+  spawn_result finish(std::chrono::steady_clock::time_point started) {
+    if (!process_) return result;
+    const int status = process_->native_exit_code();
+    result.elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (timed_out_) {
+      result.how = ending::timed_out;
+    } else if (WIFSIGNALED(status)) {
+      result.how = ending::killed;
+      result.signal = WTERMSIG(status);
+    } else {
+      result.how = ending::exited;
+      result.exit_code = WEXITSTATUS(status);
+    }
     return result;
   }
-  const pid_t group = child->id();
-  result.pid = group;
 
-  // The run is over when the child has exited and both pipes are closed: a
-  // grandchild may still hold them. Until then the timer may fire.
-  int pending = options.capture ? 3 : 1;
-  asio::steady_timer deadline(context, options.timeout);
-  bool timed_out = false;
-  auto one_done = [&] {
-    if (--pending == 0) deadline.cancel();
-  };
-  deadline.async_wait([&](const bp::error_code& cancelled) {
-    if (cancelled) return;
-    timed_out = true;
-    ::kill(-group, SIGKILL);
-  });
-  child->async_wait([&](const bp::error_code&, int) { one_done(); });
-  if (options.capture) {
-    drain(out, result.out, one_done);
-    drain(err, result.err, one_done);
+  spawn_result result;
+
+ private:
+  void one_done() {
+    if (--pending_ == 0) deadline_.cancel();
   }
+
+  asio::readable_pipe out_, err_;
+  asio::steady_timer deadline_;
+  std::optional<bp::process> process_;
+  int pending_ = 0;
+  bool timed_out_ = false;
+};
+
+}  // namespace
+
+std::vector<spawn_result> spawn_many(const std::vector<spawn_request>& requests, const spawn_options& options) {
+  const auto started = std::chrono::steady_clock::now();
+  asio::io_context context;
+  std::vector<std::unique_ptr<running_child>> children;
+  for (const auto& request : requests) children.push_back(std::make_unique<running_child>(context, request, options));
   context.run();
+  std::vector<spawn_result> results;
+  for (auto& child : children) results.push_back(child->finish(started));
+  return results;
+}
 
-  const int status = child->native_exit_code();
-  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
-  if (timed_out) {
-    result.how = ending::timed_out;
-  } else if (WIFSIGNALED(status)) {
-    result.how = ending::killed;
-    result.signal = WTERMSIG(status);
-  } else {
-    result.how = ending::exited;
-    result.exit_code = WEXITSTATUS(status);
-  }
-  return result;
+spawn_result spawn(const std::filesystem::path& program, const std::vector<std::string>& args,
+                   const spawn_options& options) {
+  return spawn_many({{program, args}}, options).front();
 }
 
 }  // namespace ipclab::harness

@@ -60,6 +60,17 @@ struct spawn_options {
 spawn_result spawn(const std::filesystem::path& program, const std::vector<std::string>& args,
                    const spawn_options& options = {});
 
+/// A program and its arguments, for spawn_many().
+struct spawn_request {
+  std::filesystem::path program;  ///< the executable
+  std::vector<std::string> args;  ///< its arguments, argv[1] onwards
+};
+
+/// Runs all `requests` at once (each as spawn() would, each with its own
+/// deadline) and waits for every one. Results come in the order of `requests`.
+std::vector<spawn_result> spawn_many(const std::vector<spawn_request>& requests,
+                                     const spawn_options& options = {});
+
 /// The signal's name, "SIGSEGV" for 11.
 std::string signal_name(int signal);
 

@@ -144,6 +144,27 @@ TEST(Spawn, ReportsAMissingExecutable) {
   EXPECT_FALSE(result.succeeded());
 }
 
+// The first child waits for a file only the second creates: run one after
+// the other, the first would time out.
+TEST(Spawn, ManyRunsItsChildrenAtTheSameTime) {
+  const auto flag = fs::temp_directory_path() / unique_name("spawnmany");
+  const auto results = spawn_many({{MISBEHAVE, {"await", flag.string()}}, {MISBEHAVE, {"touch", flag.string()}},
+                                   {MISBEHAVE, {"exit", "7"}}},
+                                  {.timeout = 10s});
+  fs::remove(flag);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].describe(), "exited 0");
+  EXPECT_EQ(results[1].describe(), "exited 0");
+  EXPECT_EQ(results[2].describe(), "exited 7");
+  EXPECT_NE(results[0].pid, results[1].pid);
+}
+
+TEST(Spawn, ManyGivesEachChildItsOwnDeadline) {
+  const auto results = spawn_many({{MISBEHAVE, {"sleep", "30"}}, {MISBEHAVE, {"exit", "0"}}}, {.timeout = 500ms});
+  EXPECT_EQ(results[0].describe(), "timed out after 500 ms");
+  EXPECT_EQ(results[1].describe(), "exited 0");
+}
+
 TEST(Spawn, NamesSignals) {
   EXPECT_EQ(signal_name(SIGKILL), "SIGKILL");
   EXPECT_EQ(signal_name(SIGBUS), "SIGBUS");

@@ -1,8 +1,10 @@
 // A child that does on demand what real children sometimes do, for the harness tests.
 //   misbehave exit N | print OUT ERR | args A... | env NAME | sleep S | segv | abort
 //   misbehave orphan   (leaves a grandchild holding stdout, then exits 0)
+//   misbehave touch PATH | await PATH   (create a file; wait until it exists)
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string_view>
@@ -28,6 +30,14 @@ int main(int argc, char** argv) {
   }
   if (what == "sleep" && argc == 3) {
     std::this_thread::sleep_for(std::chrono::seconds(std::atoi(argv[2])));
+    return 0;
+  }
+  if (what == "touch" && argc == 3) {
+    std::FILE* file = std::fopen(argv[2], "w");
+    return file ? std::fclose(file) : 1;
+  }
+  if (what == "await" && argc == 3) {
+    while (::access(argv[2], F_OK) != 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return 0;
   }
   if (what == "segv") std::raise(SIGSEGV);
