@@ -38,6 +38,11 @@ const std::vector<std::string>& role::expect_args(std::initializer_list<std::str
                       (names.size() == 1 ? " argument" : " arguments") + " but got " +
                       std::to_string(args_.size()) + " (" + usage + ")");
   }
+  auto arg = args_.begin();
+  for (const auto name : names) {
+    if (name == "SEGMENT" || name == "NAME" || name == "MUTEX") check_object_name(*arg, "the name");
+    ++arg;
+  }
   return args_;
 }
 
@@ -142,6 +147,18 @@ int run_chapter(int argc, char** argv, const std::function<void(const role&)>& p
   } catch (const std::exception& e) {
     return fail(exit_resource, std::string("unexpected error: ") + e.what());
   }
+}
+
+void check_object_name(std::string_view name, std::string_view what) {
+  constexpr std::size_t longest = 255 - 4;  // NAME_MAX, less "sem." for a named mutex
+  if (name.empty()) throw usage_error(std::string(what) + " of an object must not be empty");
+  if (name.find('/') != std::string_view::npos)
+    throw usage_error(std::string(what) + " '" + std::string(name) +
+                      "' contains '/': a shared memory name is a single path component");
+  if (name.size() > longest)
+    throw usage_error(std::string(what) + " '" + std::string(name.substr(0, 20)) + "...' has " +
+                      std::to_string(name.size()) + " characters, more than the " + std::to_string(longest) +
+                      " this system allows");
 }
 
 unsigned long long parse_number(std::string_view text, std::string_view what, unsigned long long limit) {

@@ -70,6 +70,8 @@ class role {
   /// The arguments after the role, e.g. the child's segment name and handle.
   const std::vector<std::string>& args() const { return args_; }
   /// The arguments, checked to be exactly `names` (e.g. {"SEGMENT", "HANDLE"}).
+  /// An argument called SEGMENT, NAME or MUTEX names a system-wide object and
+  /// is checked with check_object_name().
   const std::vector<std::string>& expect_args(std::initializer_list<std::string_view> names) const;
 
   /// One narrated line on stderr, "[parent 4242 step 3] text": stdout stays
@@ -111,6 +113,11 @@ class role {
 /// the exit codes above; never lets an exception escape.
 int run_chapter(int argc, char** argv, const std::function<void(const role&)>& parent,
                 const std::function<void(const role&)>& child);
+
+/// Throws usage_error unless `name` can name a shared memory object or a
+/// named mutex here: not empty, no '/' (POSIX names are one path component),
+/// and short enough that even "sem." + name fits NAME_MAX (255).
+void check_object_name(std::string_view name, std::string_view what);
 
 /// Turns text into a handle or size: decimal digits only, no sign, no
 /// trailing junk, within `limit`. `what` names the argument in the error.

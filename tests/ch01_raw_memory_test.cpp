@@ -158,6 +158,11 @@ INSTANTIATE_TEST_SUITE_P(
                  "is out of range"},
         BadInput{"MisalignedHandle", {"SEGMENT", "1001"}, harness::exit_usage,
                  "the handle 1001 is not aligned"},
+        BadInput{"SegmentNameWithASlash", {"ipclab/ch01", "16"}, harness::exit_usage,
+                 "the name 'ipclab/ch01' contains '/': a shared memory name is a single path component"},
+        BadInput{"SegmentNameTooLong", {std::string(300, 'x'), "16"}, harness::exit_usage,
+                 "has 300 characters, more than the 251 this system allows"},
+        BadInput{"EmptySegmentName", {"", "16"}, harness::exit_usage, "the name of an object must not be empty"},
         BadInput{"SegmentDoesNotExist", {"ipclab-ch01-0-0-missing", "16"}, harness::exit_resource,
                  "cannot open segment 'ipclab-ch01-0-0-missing': No such file or directory"}),
     [](const auto& info) { return info.param.label; });

@@ -78,6 +78,15 @@ TEST_F(MappedRegion, ChildReportsTheFirstByteThatIsNotOne) {
                                         "invariant failed: byte 999 of " + owner.name() + " is not 1"));
 }
 
+// An object that exists with another size is not the lesson's: the child says so.
+TEST_F(MappedRegion, ChildRejectsAnObjectOfAnotherSize) {
+  const auto region = sized_and_filled(100, ch06::fill_byte);
+  const auto child = run_child_role("06", {"check", owner.name()});
+  EXPECT_TRUE(support::rejected_cleanly(
+      child, harness::exit_usage, "the object '" + owner.name() + "' holds 100 bytes, not the 1000 the parent role writes"));
+  EXPECT_TRUE(every_byte_is(region, ch06::fill_byte));
+}
+
 // Documented: a read_only mapping is mapped without write permission
 // (PROT_READ): a write through it is stopped by the kernel with SIGSEGV.
 TEST_F(MappedRegion, WriteThroughAReadOnlyMappingIsKilledBySigsegv) {

@@ -64,6 +64,7 @@ void child(const harness::role& me) {
   if (action == "check") {  // child check NAME: the lesson
     const auto& name = me.expect_args({"check", "NAME"})[1];
     const auto shm = ch06::open_read_only(name);
+    ch06::expect_lesson_size(shm);
     // TODO 4: map the whole of shm into this process, read_only.
     auto region = harness::todo<mapped_region>("4: map the object read-only");
     me.narrate("opened " + name + " read-only: " + std::to_string(ch06::size_of(shm)) + " bytes, mapped at " +

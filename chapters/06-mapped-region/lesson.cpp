@@ -20,6 +20,13 @@ offset_t size_of(const shared_memory_object& object) {
   return size;
 }
 
+void expect_lesson_size(const shared_memory_object& object) {
+  const auto size = size_of(object);
+  if (size != object_size)
+    throw harness::usage_error("the object '" + std::string(object.get_name()) + "' holds " + std::to_string(size) +
+                               " bytes, not the " + std::to_string(object_size) + " the parent role writes");
+}
+
 //! [map_range]
 mapped_region map_range(const shared_memory_object& object, std::string_view offset_text,
                         std::string_view length_text) {

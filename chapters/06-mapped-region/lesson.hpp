@@ -23,6 +23,10 @@ shared_memory_object open_read_only(const std::string& name);
 /// The object's size as the kernel reports it (fstat), which truncate() set.
 offset_t size_of(const shared_memory_object& object);
 
+/// Child: throws usage_error unless the object holds object_size bytes, the
+/// size the parent role gives it: another size means another object.
+void expect_lesson_size(const shared_memory_object& object);
+
 /// Child: maps `length` bytes from `offset` read-only, after checking that the
 /// range lies inside the object (a usage_error otherwise). `offset` need not
 /// be page-aligned: mapped_region maps from the page below and adjusts.

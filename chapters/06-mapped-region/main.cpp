@@ -48,6 +48,7 @@ void child(const harness::role& me) {
   if (action == "check") {  // child check NAME: the lesson
     const auto& name = me.expect_args({"check", "NAME"})[1];
     const auto shm = ch06::open_read_only(name);
+    ch06::expect_lesson_size(shm);
     mapped_region region(shm, read_only);  // the whole object
     me.narrate("opened " + name + " read-only: " + std::to_string(ch06::size_of(shm)) + " bytes, mapped at " +
                harness::address_text(region.get_address()));
