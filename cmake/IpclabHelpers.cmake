@@ -1,6 +1,9 @@
 # The small vocabulary the rest of the build is written in.
 
 set(IPCLAB_TEST_TIMEOUT 60 CACHE STRING "Default CTest timeout (seconds) of one test")
+# Variables every test (and so every process it spawns) runs with, e.g. the
+# sanitizer presets' ASAN_OPTIONS. A list of NAME=VALUE.
+set(IPCLAB_TEST_ENVIRONMENT "" CACHE STRING "NAME=VALUE;... set for every test")
 
 # add_chapter(NUMBER 01 TOPIC raw-memory SUMMARY "one line")
 #
@@ -148,7 +151,8 @@ function(ipclab_add_gtest)
   file(WRITE ${properties_script}
 "if(${T_NAME}_TESTS)
   set_tests_properties(\${${T_NAME}_TESTS} PROPERTIES
-    LABELS \"${T_LABELS}\" TIMEOUT ${T_TIMEOUT} FIXTURES_REQUIRED ipclab_shm RESOURCE_LOCK \"${T_RESOURCE_LOCK}\")
+    LABELS \"${T_LABELS}\" TIMEOUT ${T_TIMEOUT} FIXTURES_REQUIRED ipclab_shm RESOURCE_LOCK \"${T_RESOURCE_LOCK}\"
+    ENVIRONMENT \"${IPCLAB_TEST_ENVIRONMENT}\")
 endif()
 ")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${properties_script})
@@ -163,7 +167,7 @@ function(ipclab_add_test)
   endif()
   add_test(NAME ${T_NAME} COMMAND ${T_COMMAND})
   set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
-    FIXTURES_REQUIRED ipclab_shm)
+    FIXTURES_REQUIRED ipclab_shm ENVIRONMENT "${IPCLAB_TEST_ENVIRONMENT}")
   if(T_PASS_REGEX)
     set_tests_properties(${T_NAME} PROPERTIES PASS_REGULAR_EXPRESSION "${T_PASS_REGEX}")
   endif()

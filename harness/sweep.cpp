@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <fstream>
+#include <fcntl.h>
 #include <signal.h>
 #include <sstream>
 #include <system_error>
@@ -18,9 +18,8 @@ namespace {
 // When the process started, as a file_time: field 22 of /proc/PID/stat counts
 // clock ticks since boot, and /proc/stat's btime gives the boot time.
 std::optional<fs::file_time_type> process_start(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text;
-  if (!std::getline(stat, text)) return std::nullopt;
+  const std::string text = read_proc_file("/proc/" + std::to_string(pid) + "/stat");
+  if (text.rfind(')') == std::string::npos || text.rfind(')') + 2 > text.size()) return std::nullopt;
   // The command name (field 2) may contain spaces and ')': skip past the last ')'.
   std::istringstream fields(text.substr(text.rfind(')') + 2));
   std::string field;
@@ -28,7 +27,7 @@ std::optional<fs::file_time_type> process_start(pid_t pid) {
   unsigned long long ticks = 0;
   if (!(fields >> ticks)) return std::nullopt;
 
-  std::ifstream system_stat("/proc/stat");
+  std::istringstream system_stat(read_proc_file("/proc/stat"));
   unsigned long long boot_seconds = 0;
   for (std::string key; system_stat >> key;) {
     if (key == "btime") {
@@ -57,6 +56,16 @@ bool is_ipclab_entry(const std::string& file_name) {
 }
 
 }  // namespace
+
+std::string read_proc_file(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  std::string text;
+  char buffer[4096];
+  for (ssize_t got; (got = ::read(fd, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<std::size_t>(got));
+  ::close(fd);
+  return text;
+}
 
 bool process_alive(pid_t pid, fs::file_time_type since) {
   if (::kill(pid, 0) != 0 && errno != EPERM) return false;

@@ -27,6 +27,11 @@ std::vector<shm_entry> entries_created_by(pid_t pid, const std::filesystem::path
 /// (a PID reused by a younger process does not count as the creator).
 bool process_alive(pid_t pid, std::filesystem::file_time_type since);
 
+/// The contents of a /proc file, or empty when it cannot be read. A process
+/// may end while its /proc entry is read: that is an answer, not an error
+/// (std::ifstream would throw from the middle of a read).
+std::string read_proc_file(const std::filesystem::path& path);
+
 /// Outcome of a sweep.
 struct sweep_report {
   std::vector<shm_entry> removed;   ///< creator dead (or unknown): removed

@@ -48,8 +48,7 @@ std::vector<pid_t> processes_mentioning(const std::string& text) {
   for (const auto& entry : fs::directory_iterator("/proc")) {
     const auto name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream cmdline(entry.path() / "cmdline", std::ios::binary);
-    const std::string args{std::istreambuf_iterator<char>(cmdline), {}};
+    const auto args = read_proc_file(entry.path() / "cmdline");
     if (args.find(text) != std::string::npos && std::stoi(name) != ::getpid()) found.push_back(std::stoi(name));
   }
   return found;
