@@ -47,6 +47,7 @@ TEST(Cli, TourRunsEveryChapterAndSummarises) {
 }
 
 struct Misuse {
+  std::string label;
   std::vector<std::string> args;
   std::string sentence;
 };
@@ -61,12 +62,15 @@ TEST_P(CliMisuse, GetsOneSentenceAndExitCode2) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cli, CliMisuse,
-    ::testing::Values(Misuse{{"frobnicate"}, "unknown command 'frobnicate'"},
-                      Misuse{{"run"}, "'run' takes one chapter number, e.g. 'ipclab run 01'"},
-                      Misuse{{"run", "1", "2"}, "'run' takes one chapter number, e.g. 'ipclab run 01'"},
-                      Misuse{{"run", "99"}, "there is no chapter '99'; 'ipclab list' shows them"},
-                      Misuse{{"run", "x y"}, "there is no chapter 'x y'; 'ipclab list' shows them"},
-                      Misuse{{"list", "extra"}, "'list' takes no arguments"},
-                      Misuse{{"sweep", "--everything"}, "'sweep' takes only --fail-on-leak"}));
+    ::testing::Values(Misuse{"UnknownCommand", {"frobnicate"}, "unknown command 'frobnicate'"},
+                      Misuse{"RunWithoutChapter", {"run"}, "'run' takes one chapter number, e.g. 'ipclab run 01'"},
+                      Misuse{"RunTwoChapters", {"run", "1", "2"},
+                             "'run' takes one chapter number, e.g. 'ipclab run 01'"},
+                      Misuse{"UnknownChapter", {"run", "99"}, "there is no chapter '99'; 'ipclab list' shows them"},
+                      Misuse{"ChapterWithASpace", {"run", "x y"},
+                             "there is no chapter 'x y'; 'ipclab list' shows them"},
+                      Misuse{"ListWithAnArgument", {"list", "extra"}, "'list' takes no arguments"},
+                      Misuse{"UnknownSweepOption", {"sweep", "--everything"}, "'sweep' takes only --fail-on-leak"}),
+    [](const auto& info) { return info.param.label; });
 
 }  // namespace

@@ -161,6 +161,7 @@ TEST_F(Exercises, ResetRestoresTheStarterAndKeepsTheLearnersVersion) {
 }
 
 struct Misuse {
+  std::string label;
   std::vector<std::string> args;
   std::string sentence;
 };
@@ -177,11 +178,12 @@ TEST_P(ExercisesMisuse, GetsOneSentenceAndExitCode2) {
 INSTANTIATE_TEST_SUITE_P(
     Exercises, ExercisesMisuse,
     ::testing::Values(
-        Misuse{{"verify", "99"}, "'verify' takes an exercise number, --watch, or NN --program PATH, not '99'"},
-        Misuse{{"verify", "01", "02"}, "'verify' takes an exercise number, --watch, or NN --program PATH, not '02'"},
-        Misuse{{"verify", "--program", "/bin/true"}, "'verify --program PATH' needs one exercise number and no --watch"},
-        Misuse{{"hint"}, "'hint' takes one exercise number, e.g. 'ipclab hint 01'"},
-        Misuse{{"hint", "99"}, "'hint' takes one exercise number, e.g. 'ipclab hint 01'"},
-        Misuse{{"reset", "x"}, "'reset' takes one exercise number, e.g. 'ipclab reset 01'"}));
+        Misuse{"UnknownExercise", {"verify", "99"}, "'verify' takes an exercise number, --watch, or NN --program PATH, not '99'"},
+        Misuse{"TwoExercises", {"verify", "01", "02"}, "'verify' takes an exercise number, --watch, or NN --program PATH, not '02'"},
+        Misuse{"ProgramWithoutExercise", {"verify", "--program", "/bin/true"}, "'verify --program PATH' needs one exercise number and no --watch"},
+        Misuse{"HintWithoutExercise", {"hint"}, "'hint' takes one exercise number, e.g. 'ipclab hint 01'"},
+        Misuse{"HintOfUnknownExercise", {"hint", "99"}, "'hint' takes one exercise number, e.g. 'ipclab hint 01'"},
+        Misuse{"ResetOfUnknownExercise", {"reset", "x"}, "'reset' takes one exercise number, e.g. 'ipclab reset 01'"}),
+    [](const auto& info) { return info.param.label; });
 
 }  // namespace

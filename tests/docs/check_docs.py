@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 """Checks the rendered tutorial against its sources.
 
-  check_docs.py SOURCE_DIR DOCS_BUILD_DIR
+  check_docs.py SOURCE_DIR DOCS_BUILD_DIR CTEST
 
 Fails (exit 1, one line per problem) when Doxygen warned; when a page's
 \\snippet names a marker its source does not hold exactly twice; when a rendered
 page does not show the current lines of a snippet (the docs are stale); when a
-captured run did not exit 0; or when an internal link or image of the site
-points at nothing.
+captured run did not exit 0; when an internal link or image of the site
+points at nothing; or when a page names a test (`-R REGEX`) that no test of
+the build matches.
 """
 import html
 import pathlib
 import re
+import subprocess
 import sys
 
 source_dir, docs_dir = map(pathlib.Path, sys.argv[1:3])
+ctest = sys.argv[3]
 site = docs_dir / "html"
 problems = []
 
@@ -66,6 +69,14 @@ for page in sorted(site.glob("*.html")):
         path = target.split("#")[0].split("?")[0]
         if path and not (page.parent / html.unescape(path)).exists():
             problems.append(f"{page.name}: broken link to {target}")
+
+# 6. Every test a page names by `-R REGEX` exists.
+listing = subprocess.run([ctest, "--test-dir", str(docs_dir.parent), "-N"], capture_output=True, text=True).stdout
+test_names = re.findall(r"Test\s+#\d+: (\S+)", listing)
+for page in pages:
+    for regex in re.findall(r"`-R ([^`]+)`", page.read_text()):
+        if not any(re.search(regex, name) for name in test_names):
+            problems.append(f"{page.relative_to(source_dir)}: no test matches -R {regex}")
 
 for problem in problems:
     print(problem)
