@@ -186,6 +186,9 @@ struct BadInput {
   std::string sentence;           // what the error line must say ("SEGMENT" replaced too)
 };
 
+// A failing case names itself by its label, not by its bytes.
+void PrintTo(const BadInput& input, std::ostream* out) { *out << input.label; }
+
 class MapBadInput : public MapInSegment, public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(MapBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCodeAndChangesNothing) {

@@ -116,6 +116,9 @@ struct Window {
   std::size_t length;
 };
 
+// A failing case names itself by its label, not by its bytes.
+void PrintTo(const Window& input, std::ostream* out) { *out << input.label; }
+
 class MappedRegionWindow : public MappedRegion, public ::testing::WithParamInterface<Window> {};
 
 TEST_P(MappedRegionWindow, ChildMappingWithAnOffsetSeesTheBytesAtThatOffset) {
@@ -172,6 +175,9 @@ struct BadInput {
   int exit_code;
   std::string sentence;
 };
+
+// A failing case names itself by its label, not by its bytes.
+void PrintTo(const BadInput& input, std::ostream* out) { *out << input.label; }
 
 class MappedRegionBadInput : public MappedRegion, public ::testing::WithParamInterface<BadInput> {};
 

@@ -52,6 +52,9 @@ struct Misuse {
   std::string sentence;
 };
 
+// A failing case names itself by its label, not by its bytes.
+void PrintTo(const Misuse& input, std::ostream* out) { *out << input.label; }
+
 class CliMisuse : public ::testing::TestWithParam<Misuse> {};
 
 TEST_P(CliMisuse, GetsOneSentenceAndExitCode2) {

@@ -166,6 +166,9 @@ struct Misuse {
   std::string sentence;
 };
 
+// A failing case names itself by its label, not by its bytes.
+void PrintTo(const Misuse& input, std::ostream* out) { *out << input.label; }
+
 class ExercisesMisuse : public Exercises, public ::testing::WithParamInterface<Misuse> {};
 
 TEST_P(ExercisesMisuse, GetsOneSentenceAndExitCode2) {

@@ -17,6 +17,7 @@
 #include "harness/chapter.hpp"
 #include "harness/spawn.hpp"
 #include "harness/sweep.hpp"
+#include "support.hpp"
 
 using namespace ipclab::harness;
 namespace fs = std::filesystem;

@@ -6,9 +6,14 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <valgrind/valgrind.h>
 
 #include "harness/catalog.hpp"
 #include "harness/sweep.hpp"
+
+namespace ipclab::harness {
+void PrintTo(const chapter_entry& chapter, std::ostream* out) { *out << "chapter " << chapter.number; }
+}  // namespace ipclab::harness
 
 namespace ipclab::support {
 
@@ -72,6 +77,21 @@ std::string substitute(std::string text, std::string_view placeholder, const std
 
 std::uintptr_t as_number(const std::string& hex) { return std::stoull(hex, nullptr, 16); }
 std::uintptr_t as_number(const void* address) { return reinterpret_cast<std::uintptr_t>(address); }
+
+bool mmap_bases_are_randomised() {
+  if (RUNNING_ON_VALGRIND) return false;
+  const auto setting = harness::read_proc_file("/proc/sys/kernel/randomize_va_space");
+  return !setting.empty() && setting[0] != '0';
+}
+
+void expect_different_bases(std::uintptr_t child_base, std::uintptr_t our_base) {
+  if (mmap_bases_are_randomised()) {
+    EXPECT_NE(child_base, our_base) << "both processes mapped the segment at the same address";
+  } else {
+    std::cout << "[   NOTE   ] address randomisation is off here (or Valgrind runs the test): the two "
+                 "processes may map the segment at one address, so that they differ is not checked\n";
+  }
+}
 
 std::string first_match(const std::string& text, const std::string& pattern) {
   std::smatch match;

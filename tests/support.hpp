@@ -10,7 +10,13 @@
 #include <boost/interprocess/managed_shared_memory.hpp>
 #include <gtest/gtest.h>
 
+#include "harness/catalog.hpp"
 #include "harness/spawn.hpp"
+
+namespace ipclab::harness {
+/// GoogleTest names a chapter parameter by its number, not by its bytes.
+void PrintTo(const chapter_entry& chapter, std::ostream* out);
+}  // namespace ipclab::harness
 
 namespace ipclab::support {
 
@@ -46,6 +52,19 @@ std::string substitute(std::string text, std::string_view placeholder, const std
 /// An address as a number: from the narration's "0x7f..." text, or from a pointer.
 std::uintptr_t as_number(const std::string& hex);
 std::uintptr_t as_number(const void* address);
+
+/// True when every process gets its own randomised mmap base: address space
+/// layout randomisation is on (/proc/sys/kernel/randomize_va_space is not 0)
+/// and the test does not run under Valgrind, whose layout is deterministic.
+/// Only then are a parent's and a child's mappings of a segment bound to
+/// differ; nothing else can force it across processes (a mapping address
+/// asked of Boost is only a hint to mmap).
+bool mmap_bases_are_randomised();
+
+/// Expects the child's and this process's mappings of a segment to start at
+/// different addresses where mmap_bases_are_randomised(), and says why it
+/// cannot be checked elsewhere.
+void expect_different_bases(std::uintptr_t child_base, std::uintptr_t our_base);
 
 /// The first capture of `pattern` (an ECMAScript regex) in `text`, or "".
 std::string first_match(const std::string& text, const std::string& pattern);
