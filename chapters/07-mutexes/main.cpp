@@ -21,6 +21,30 @@
 using namespace boost::interprocess;
 using namespace ipclab;
 
+// The parent's three steps, below it.
+void stress(const harness::role& me, managed_shared_memory& segment, const ch07::shared_counter& counter,
+            const std::string& segment_name, const std::string& mutex_name);
+void dead_holder_of_the_counters_mutex(const harness::role& me, ch07::shared_counter& counter,
+                                       const std::string& segment_name, const std::string& mutex_name);
+void dead_holder_of_the_named_mutex(const harness::role& me, named_mutex& mutex, const std::string& segment_name,
+                                    const std::string& mutex_name);
+
+//! [parent]
+void parent(const harness::role& me) {
+  harness::segment_owner segment_owner(harness::unique_name("ch07"));  // removes the segment on every exit
+  managed_shared_memory segment(create_only, segment_owner.c_str(), ch07::segment_size, nullptr,
+                                harness::owner_only());
+  auto& counter = ch07::construct_counter(segment);
+  harness::owner<named_mutex> mutex_owner(harness::unique_name("ch07"));  // named_mutex::remove on every exit
+  named_mutex mutex(create_only, mutex_owner.c_str(), harness::owner_only());
+  me.narrate("created segment " + segment_owner.name() + " with a counter, and named mutex " + mutex_owner.name());
+
+  stress(me, segment, counter, segment_owner.name(), mutex_owner.name());
+  dead_holder_of_the_counters_mutex(me, counter, segment_owner.name(), mutex_owner.name());
+  dead_holder_of_the_named_mutex(me, mutex, segment_owner.name(), mutex_owner.name());
+}
+//! [parent]
+
 //! [stress]
 // Four children at once, each counting ch07::parent_iterations rounds.
 void stress(const harness::role& me, managed_shared_memory& segment, const ch07::shared_counter& counter,
@@ -97,22 +121,6 @@ void dead_holder_of_the_named_mutex(const harness::role& me, named_mutex& mutex,
   me.narrate("removed " + mutex_name + " and created it anew: the fresh named mutex locks");
 }
 //! [named]
-
-//! [parent]
-void parent(const harness::role& me) {
-  harness::segment_owner segment_owner(harness::unique_name("ch07"));  // removes the segment on every exit
-  managed_shared_memory segment(create_only, segment_owner.c_str(), ch07::segment_size, nullptr,
-                                harness::owner_only());
-  auto& counter = ch07::construct_counter(segment);
-  harness::owner<named_mutex> mutex_owner(harness::unique_name("ch07"));  // named_mutex::remove on every exit
-  named_mutex mutex(create_only, mutex_owner.c_str(), harness::owner_only());
-  me.narrate("created segment " + segment_owner.name() + " with a counter, and named mutex " + mutex_owner.name());
-
-  stress(me, segment, counter, segment_owner.name(), mutex_owner.name());
-  dead_holder_of_the_counters_mutex(me, counter, segment_owner.name(), mutex_owner.name());
-  dead_holder_of_the_named_mutex(me, mutex, segment_owner.name(), mutex_owner.name());
-}
-//! [parent]
 
 //! [child]
 void child(const harness::role& me) {
