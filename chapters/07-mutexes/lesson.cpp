@@ -51,7 +51,10 @@ std::size_t block_size(unsigned long round) { return 16 + (round * 97) % 2000; }
 //! [use_a_block]
 void use_a_block(managed_shared_memory& segment, unsigned long round, unsigned char mark) {
   const auto size = block_size(round);
-  auto* block = static_cast<unsigned char*>(segment.allocate(size));
+  auto* block = static_cast<unsigned char*>(segment.allocate(size, std::nothrow));
+  if (!block)
+    throw harness::resource_error("the segment has no free block of " + std::to_string(size) + " bytes (" +
+                                  std::to_string(segment.get_free_memory()) + " bytes free)");
   std::memset(block, mark, size);
   std::size_t intact = 0;
   while (intact < size && block[intact] == mark) ++intact;
