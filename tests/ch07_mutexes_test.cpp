@@ -1,0 +1,366 @@
+// Chapter 07, mutexes: four real processes counting and allocating under an
+// interprocess_mutex and a named_mutex, and what Boost.Interprocess 1.81 does
+// on Linux when a process dies holding either. No test here can hang: every
+// lock attempt on a mutex whose holder may be dead has a deadline.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <thread>
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include "harness/chapter.hpp"
+#include "harness/names.hpp"
+#include "harness/segment_owner.hpp"
+#include "harness/sweep.hpp"
+#include "lesson.hpp"
+#include "support.hpp"
+
+using namespace boost::interprocess;
+using namespace ipclab;
+using namespace std::chrono_literals;
+using support::run_child_role;
+using steady = std::chrono::steady_clock;
+
+namespace {
+
+std::chrono::milliseconds since(steady::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - start);
+}
+
+// A deadline `wait` from now, computed here rather than by the lesson's
+// deadline_after(): wall-clock time, as pthread_mutex_timedlock wants.
+boost::posix_time::ptime in(std::chrono::milliseconds wait) {
+  return boost::posix_time::microsec_clock::universal_time() + boost::posix_time::milliseconds(wait.count());
+}
+
+std::string sem_entry(const std::string& mutex_name) { return "/dev/shm/sem." + mutex_name; }
+
+// The test plays the parent: it owns a fresh segment with a counter, and a
+// fresh named mutex; the chapter binary plays the children.
+class Mutexes : public ::testing::Test {
+ protected:
+  harness::segment_owner segment_owner{harness::unique_name("ch07test")};
+  managed_shared_memory segment{create_only, segment_owner.c_str(), ch07::segment_size, nullptr,
+                                harness::owner_only()};
+  ch07::shared_counter& counter = ch07::construct_counter(segment);
+  harness::owner<named_mutex> mutex_owner{harness::unique_name("ch07test")};
+  named_mutex mutex{create_only, mutex_owner.c_str(), harness::owner_only()};
+
+  std::vector<std::string> count_args(unsigned long rounds) const {
+    return {"child", "count", segment_owner.name(), mutex_owner.name(), std::to_string(rounds)};
+  }
+
+  // `children` counting children at once, `rounds` rounds each.
+  std::vector<harness::spawn_result> count_at_once(int children, unsigned long rounds) const {
+    const std::vector<harness::spawn_request> requests(
+        children, harness::spawn_request{support::chapter_program("07"), count_args(rounds)});
+    return harness::spawn_many(requests, {.timeout = 40s});
+  }
+
+  harness::spawn_result hold(const std::string& kind) const {
+    return run_child_role("07", {"hold", segment_owner.name(), mutex_owner.name(), kind});
+  }
+};
+
+// The lesson end to end: four counting children, then a dead holder of each
+// mutex, narrated by both roles; the owners remove the segment and the named
+// mutex (a named object outlives its processes until remove()).
+TEST(Chapter07Program, ParentRoleExitsZeroAfterTheStressAndBothDeadHolders) {
+  const auto run = support::run_parent_role("07");
+  ASSERT_TRUE(run.succeeded()) << run.describe() << "\n" << run.err;
+  std::string counted;
+  for (int i = 0; i < ch07::counting_children; ++i)
+    counted += "counted " + std::to_string(ch07::parent_iterations) + "\n";
+  EXPECT_EQ(run.out, counted) << "each of the four counting children prints one line";
+  EXPECT_NE(run.err.find("[parent "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("[child "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("the counter is 40000 = 4 x 10000, free memory is back to "), std::string::npos) << run.err;
+  EXPECT_FALSE(support::first_match(run.err, "(killed by SIGKILL at step 2: holding the process-mutex)").empty())
+      << run.err;
+  EXPECT_NE(run.err.find("attempt 2 to lock the counter's mutex: lock_exception, not_recoverable"),
+            std::string::npos)
+      << run.err;
+  EXPECT_FALSE(support::first_match(run.err, "(killed by SIGKILL at step 2: holding the named-mutex)").empty())
+      << run.err;
+  EXPECT_NE(run.err.find("the named mutex stays locked"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("the fresh named mutex locks"), std::string::npos) << run.err;
+  // Neither the segment nor the named mutex (sem.ipclab-ch07-PID-...) is left.
+  EXPECT_TRUE(harness::entries_created_by(run.pid).empty()) << "the parent role left an entry in /dev/shm";
+  const std::string its_semaphores = "sem.ipclab-ch07-" + std::to_string(run.pid) + "-";
+  for (const auto& entry : harness::list_ipclab_entries())
+    EXPECT_FALSE(entry.file_name.starts_with(its_semaphores)) << "left behind: /dev/shm/" << entry.file_name;
+}
+
+// Documented (scoped_lock, interprocess_mutex): a process locks the mutex in
+// the segment around the increment; the scoped_lock unlocks it when the scope
+// ends. One child counting alone adds exactly its rounds and frees its blocks.
+TEST_F(Mutexes, ChildCountsExactlyItsRoundsAndFreesEveryBlock) {
+  const auto free_before = segment.get_free_memory();
+  const auto child = run_child_role("07", {"count", segment_owner.name(), mutex_owner.name(), "100"});
+  ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
+  EXPECT_EQ(child.out, "counted 100\n");
+  EXPECT_EQ(counter.value, 100);
+  EXPECT_EQ(counter.blocks, 100);
+  EXPECT_EQ(segment.get_free_memory(), free_before);
+  EXPECT_TRUE(mutex.try_lock()) << "the child left the named mutex locked";
+  mutex.unlock();
+  EXPECT_TRUE(counter.mutex.try_lock()) << "the child left the counter's mutex locked";
+  counter.mutex.unlock();
+}
+
+// The stress test. Documented: an interprocess_mutex placed in shared memory
+// and a named_mutex each let one process at a time in, whatever the number of
+// processes; the segment's allocator gives back every byte. Four children at
+// once, for a few seconds, lose no increment and leak no byte.
+TEST_F(Mutexes, StressFourChildrenAtOnceForSecondsLoseNoIncrementAndLeakNoMemory) {
+  const auto free_before = segment.get_free_memory();
+
+  // Waves of four children at once, 50000 rounds each (about 0.2 s here, a
+  // few seconds under a sanitizer), until 2.5 s have passed: a few seconds of
+  // contention on any machine, without a fixed count that only suits one.
+  const unsigned long rounds = 50000;
+  const auto start = steady::now();
+  int waves = 0;
+  while (since(start) < 2500ms) {
+    ++waves;
+    for (const auto& child : count_at_once(ch07::counting_children, rounds)) {
+      ASSERT_TRUE(child.succeeded()) << "wave " << waves << ": " << child.describe() << "\n" << child.err;
+      ASSERT_EQ(child.out, "counted " + std::to_string(rounds) + "\n");
+    }
+  }
+  std::cout << "stress: " << waves << " waves of " << ch07::counting_children << " children x " << rounds
+            << " rounds in " << since(start).count() << " ms" << std::endl;
+  const long expected = waves * ch07::counting_children * static_cast<long>(rounds);
+  EXPECT_EQ(counter.value, expected) << "increments were lost";
+  EXPECT_EQ(counter.blocks, expected) << "rounds under the named mutex were lost";
+  EXPECT_EQ(segment.get_free_memory(), free_before) << "the children's blocks did not all come back";
+  EXPECT_TRUE(segment.check_sanity());
+  EXPECT_TRUE(counter.mutex.try_lock());
+  counter.mutex.unlock();
+  EXPECT_TRUE(mutex.try_lock());
+  mutex.unlock();
+}
+
+// What the lock prevents, made deterministic: this process reads the counter,
+// a child increments it (under the lock, which this process does not hold),
+// and this process writes back what it read plus one. Two increments, and the
+// counter shows one: the child's update is lost.
+TEST_F(Mutexes, AnUnlockedIncrementSpanningAChildsIncrementLosesIt) {
+  const long read = counter.value;
+  const auto child = run_child_role("07", {"count", segment_owner.name(), mutex_owner.name(), "1"});
+  ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
+  ASSERT_EQ(counter.value, read + 1) << "the child's increment landed between the read and the write";
+  counter.value = read + 1;  // this process's increment, from its stale read
+  // The loss follows from the order of events, which is the point: the lock
+  // forbids exactly this order (next test).
+  EXPECT_EQ(counter.value, 1) << "two increments, and the counter shows one";
+}
+
+// And with the lock: while this process holds the counter's mutex across its
+// read and its write, the child's increment waits for it, and both count.
+TEST_F(Mutexes, AChildsIncrementWaitsWhileThisProcessHoldsTheLockAndBothCount) {
+  harness::spawn_result child;
+  {
+    scoped_lock<interprocess_mutex> lock(counter.mutex);
+    const long read = counter.value;
+    std::thread runner([&] {
+      child = run_child_role("07", {"count", segment_owner.name(), mutex_owner.name(), "1"});
+    });
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(counter.value, read) << "the child incremented while this process held the lock";
+    counter.value = read + 1;
+    lock.unlock();
+    runner.join();
+  }
+  ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
+  EXPECT_EQ(counter.value, 2);
+}
+
+// Documented: timed_lock returns false when the deadline passes before the
+// mutex is free. A live holder (here a thread of this process) keeps it.
+TEST_F(Mutexes, TimedLockOnAMutexAHolderKeepsReturnsFalseAtTheDeadline) {
+  std::atomic<bool> locked{false}, done{false};
+  std::thread holder([&] {
+    scoped_lock<interprocess_mutex> lock(counter.mutex);
+    locked = true;
+    while (!done) std::this_thread::sleep_for(1ms);
+  });
+  while (!locked) std::this_thread::sleep_for(1ms);
+  const auto start = steady::now();
+  EXPECT_FALSE(counter.mutex.timed_lock(in(200ms)));
+  EXPECT_GE(since(start), 200ms);
+  EXPECT_FALSE(counter.mutex.try_lock());
+  done = true;
+  holder.join();
+  EXPECT_TRUE(counter.mutex.timed_lock(in(200ms))) << "free again once its holder unlocked";
+  counter.mutex.unlock();
+}
+
+// Boost 1.81, posix/mutex.hpp: on Linux interprocess_mutex is a robust
+// pthread mutex. When its holder dies, the next lock gets EOWNERDEAD; Boost
+// unlocks it without pthread_mutex_consistent() (which makes it permanently
+// ENOTRECOVERABLE) and throws lock_exception(not_recoverable). Every later
+// attempt throws the same, at once: no attempt waits for its deadline.
+TEST_F(Mutexes, DeadHolderOfAnInterprocessMutexMakesEveryLaterLockThrowNotRecoverable) {
+  const auto child = hold("process-mutex");
+  ASSERT_EQ(child.describe(), "killed by SIGKILL") << child.err;
+  EXPECT_NE(child.err.find("holding the process-mutex; dying by SIGKILL"), std::string::npos) << child.err;
+  EXPECT_EQ(child.out, "");
+
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    SCOPED_TRACE("timed_lock attempt " + std::to_string(attempt));
+    const auto start = steady::now();
+    try {
+      const bool locked = counter.mutex.timed_lock(in(1000ms));
+      if (locked) counter.mutex.unlock();
+      ADD_FAILURE() << "timed_lock returned " << locked << " instead of throwing lock_exception";
+    } catch (const lock_exception& e) {
+      EXPECT_EQ(e.get_error_code(), not_recoverable);
+      EXPECT_STREQ(e.what(), "boost::interprocess::lock_exception");
+    }
+    EXPECT_LT(since(start), 1000ms) << "the attempt waited for its deadline: the death went unnoticed";
+  }
+  try {
+    counter.mutex.try_lock();
+    ADD_FAILURE() << "try_lock did not throw";
+  } catch (const lock_exception& e) {
+    EXPECT_EQ(e.get_error_code(), not_recoverable);
+  }
+  // The counter itself is still readable: only its mutex is gone for good.
+  EXPECT_EQ(counter.value, 0);
+}
+
+// Boost 1.81, posix/named_mutex.hpp: on Linux a named_mutex is a POSIX
+// semaphore, /dev/shm/sem.NAME, which has no owner. When its holder dies it
+// stays locked: try_lock is false and timed_lock waits out its deadline. The
+// remedy is named_mutex::remove (the entry goes) and a fresh named_mutex.
+TEST_F(Mutexes, DeadHolderOfANamedMutexLeavesItLockedUntilRemovedAndRecreated) {
+  ASSERT_TRUE(std::filesystem::exists(sem_entry(mutex_owner.name())));
+  const auto child = hold("named-mutex");
+  ASSERT_EQ(child.describe(), "killed by SIGKILL") << child.err;
+  EXPECT_NE(child.err.find("holding the named-mutex; dying by SIGKILL"), std::string::npos) << child.err;
+
+  EXPECT_FALSE(mutex.try_lock());
+  const auto start = steady::now();
+  EXPECT_FALSE(mutex.timed_lock(in(300ms)));
+  EXPECT_GE(since(start), 300ms) << "timed_lock returned before its deadline";
+  named_mutex reopened(open_only, mutex_owner.c_str());
+  EXPECT_FALSE(reopened.try_lock()) << "opening it again does not help";
+
+  EXPECT_TRUE(named_mutex::remove(mutex_owner.c_str()));
+  EXPECT_FALSE(std::filesystem::exists(sem_entry(mutex_owner.name())));
+  named_mutex fresh(create_only, mutex_owner.c_str(), harness::owner_only());
+  EXPECT_TRUE(std::filesystem::exists(sem_entry(mutex_owner.name())));
+  EXPECT_TRUE(fresh.try_lock());
+  fresh.unlock();
+  EXPECT_FALSE(mutex.try_lock()) << "the old handle still names the old, locked semaphore";
+}
+
+// Documented: a named_mutex created with permissions gets them; on Linux its
+// semaphore is /dev/shm/sem.NAME, owner-only here (Boost's default is 0644),
+// and remove() takes the entry away (true), then finds nothing (false).
+TEST_F(Mutexes, NamedMutexIsAnOwnerOnlySemaphoreInDevShmUntilRemoved) {
+  struct stat status {};
+  ASSERT_EQ(::stat(sem_entry(mutex_owner.name()).c_str(), &status), 0);
+  EXPECT_EQ(status.st_mode & 0777, 0600u);
+  EXPECT_TRUE(named_mutex::remove(mutex_owner.c_str()));
+  EXPECT_FALSE(std::filesystem::exists(sem_entry(mutex_owner.name())));
+  EXPECT_FALSE(named_mutex::remove(mutex_owner.c_str()));
+  try {
+    named_mutex gone(open_only, mutex_owner.c_str());
+    ADD_FAILURE() << "opened a removed named mutex";
+  } catch (const interprocess_exception& e) {
+    EXPECT_EQ(e.get_error_code(), not_found_error);
+  }
+}
+
+// Boost 1.81, timepoint_to_timespec.hpp: a std::chrono deadline is turned
+// into a timespec by time_since_epoch(), whatever its clock, and the kernel
+// reads it as wall-clock time since 1970. A system_clock deadline works; a
+// steady_clock one (time since boot) has long passed: timed_lock gives up at
+// once. Not what the documentation's "absolute time" suggests.
+TEST_F(Mutexes, TimedLockTakesAChronoDeadlineAsWallClockTimeSoASteadyClockOneHasPassed) {
+  mutex.lock();
+  auto start = steady::now();
+  EXPECT_FALSE(mutex.timed_lock(std::chrono::system_clock::now() + 300ms));
+  EXPECT_GE(since(start), 300ms);
+  start = steady::now();
+  EXPECT_FALSE(mutex.timed_lock(steady::now() + 2000ms));
+  EXPECT_LT(since(start), 1000ms) << "a steady_clock deadline was waited for";
+  mutex.unlock();
+}
+
+// Bad input to the child role: one clear sentence, a defined exit code, no
+// crash, nothing left in /dev/shm, and the test's segment, counter and both
+// mutexes unharmed (a rejected `hold` must not have locked anything).
+struct BadInput {
+  std::string label;
+  std::vector<std::string> args;  // SEGMENT, MUTEX and EMPTY are replaced by the test's names
+  int exit_code;
+  std::string sentence;
+};
+
+class MutexesBadInput : public Mutexes, public ::testing::WithParamInterface<BadInput> {
+ protected:
+  // A segment without a counter.
+  harness::segment_owner empty_owner{harness::unique_name("ch07test")};
+  managed_shared_memory empty{create_only, empty_owner.c_str(), ch07::segment_size, nullptr, harness::owner_only()};
+};
+
+TEST_P(MutexesBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
+  const auto free_before = segment.get_free_memory();
+  auto args = support::substitute(GetParam().args, "SEGMENT", segment_owner.name());
+  args = support::substitute(args, "MUTEX", mutex_owner.name());
+  args = support::substitute(args, "EMPTY", empty_owner.name());
+  auto sentence = support::substitute(GetParam().sentence, "EMPTY", empty_owner.name());
+  const auto child = run_child_role("07", args);
+  EXPECT_TRUE(support::rejected_cleanly(child, GetParam().exit_code, sentence));
+  EXPECT_EQ(counter.value, 0);
+  EXPECT_EQ(counter.blocks, 0);
+  EXPECT_EQ(segment.get_free_memory(), free_before);
+  EXPECT_TRUE(counter.mutex.try_lock()) << "the counter's mutex was left locked";
+  counter.mutex.unlock();
+  EXPECT_TRUE(mutex.try_lock()) << "the named mutex was left locked";
+  mutex.unlock();
+}
+
+const std::string missing = "ipclab-ch07-0-0-missing";
+
+INSTANTIATE_TEST_SUITE_P(
+    Chapter07, MutexesBadInput,
+    ::testing::Values(
+        BadInput{"NoAction", {}, harness::exit_usage, "takes an action, 'count' or 'hold', not ''"},
+        BadInput{"UnknownAction", {"wait", "SEGMENT", "MUTEX", "1"}, harness::exit_usage, "not 'wait'"},
+        BadInput{"CountWithoutIterations", {"count", "SEGMENT", "MUTEX"}, harness::exit_usage,
+                 "takes 4 arguments but got 3"},
+        BadInput{"CountWithAnExtraArgument", {"count", "SEGMENT", "MUTEX", "10", "5"}, harness::exit_usage,
+                 "takes 4 arguments but got 5"},
+        BadInput{"HoldWithoutKind", {"hold", "SEGMENT", "MUTEX"}, harness::exit_usage,
+                 "takes 4 arguments but got 3"},
+        BadInput{"IterationsNotANumber", {"count", "SEGMENT", "MUTEX", "many"}, harness::exit_usage,
+                 "the number of iterations 'many' is not a decimal number"},
+        BadInput{"NegativeIterations", {"count", "SEGMENT", "MUTEX", "-3"}, harness::exit_usage,
+                 "the number of iterations '-3' is not a decimal number"},
+        BadInput{"ZeroIterations", {"count", "SEGMENT", "MUTEX", "0"}, harness::exit_usage,
+                 "the number of iterations must be at least 1, not 0"},
+        BadInput{"IterationsOutOfRange", {"count", "SEGMENT", "MUTEX", "99999999999"}, harness::exit_usage,
+                 "the number of iterations 99999999999 is out of range (at most 1000000000)"},
+        BadInput{"UnknownMutexKind", {"hold", "SEGMENT", "MUTEX", "spinlock"}, harness::exit_usage,
+                 "the mutex kind is 'process-mutex' or 'named-mutex', not 'spinlock'"},
+        BadInput{"BadKindIsReportedBeforeAMissingSegment", {"hold", missing, "MUTEX", "spinlock"},
+                 harness::exit_usage, "not 'spinlock'"},
+        BadInput{"SegmentDoesNotExist", {"count", missing, "MUTEX", "10"}, harness::exit_resource,
+                 "cannot open segment '" + missing + "': No such file or directory"},
+        BadInput{"SegmentWithoutCounter", {"count", "EMPTY", "MUTEX", "10"}, harness::exit_resource,
+                 "segment 'EMPTY' holds no counter named 'counter'"},
+        BadInput{"NamedMutexDoesNotExist", {"count", "SEGMENT", missing, "10"}, harness::exit_resource,
+                 "cannot open named mutex '" + missing + "': No such file or directory"},
+        BadInput{"HoldWithAMissingNamedMutexLocksNothing", {"hold", "SEGMENT", missing, "process-mutex"},
+                 harness::exit_resource, "cannot open named mutex '" + missing + "'"}),
+    [](const auto& info) { return info.param.label; });
+
+}  // namespace
