@@ -78,12 +78,16 @@ spawn_result run_parent(const chapter_entry& chapter, const std::string& fault,
 
 class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
  protected:
-  // How many steps the busiest child narrates in a clean run.
+  // How many steps the busiest child narrates in a clean run. Also sets
+  // `child_seconds`: a child timeout that a clean run fits in three times
+  // over, at least 1 s (a sanitizer build runs much slower).
   int child_steps() {
     const auto clean = spawn(GetParam().program, {});
     EXPECT_TRUE(clean.succeeded()) << clean.describe() << "\n" << clean.err;
+    child_seconds = std::max<long>(1, (3 * clean.elapsed.count() + 999) / 1000);
     return most_steps(steps_of(clean.err, "child"));
   }
+  long child_seconds = 1;
 
   // A run whose child met `fault` at `step`: the parent failed, said so, and
   // left nothing behind; no child of it still runs.
@@ -106,7 +110,8 @@ TEST_P(EveryChapter, AChildKilledAtAnyStepIsReportedAsKilledAtThatStep) {
   ASSERT_GT(steps, 0);
   for (int step = 1; step <= steps; ++step) {
     SCOPED_TRACE("child:kill@" + std::to_string(step));
-    expect_clean_failure(run_parent(GetParam(), "child:kill@" + std::to_string(step)), "killed by SIGKILL", step);
+    expect_clean_failure(run_parent(GetParam(), "child:kill@" + std::to_string(step), std::chrono::seconds(60), "20000"),
+                         "killed by SIGKILL", step);
   }
 }
 
@@ -115,9 +120,10 @@ TEST_P(EveryChapter, AChildHungAtAnyStepIsKilledAtItsTimeoutAndReported) {
   ASSERT_GT(steps, 0);
   for (int step = 1; step <= steps; ++step) {
     SCOPED_TRACE("child:hang@" + std::to_string(step));
-    const auto parent = run_parent(GetParam(), "child:hang@" + std::to_string(step));
-    expect_clean_failure(parent, "timed out after 1 s", step);
-    EXPECT_LT(parent.elapsed, std::chrono::seconds(10));
+    const auto parent = run_parent(GetParam(), "child:hang@" + std::to_string(step), std::chrono::seconds(60),
+                                   std::to_string(child_seconds * 1000));
+    expect_clean_failure(parent, "timed out after " + std::to_string(child_seconds) + " s", step);
+    EXPECT_LT(parent.elapsed, std::chrono::seconds(child_seconds * 3 + 5));
   }
 }
 
