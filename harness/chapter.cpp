@@ -142,6 +142,8 @@ int run_chapter(int argc, char** argv, const std::function<void(const role&)>& p
     return fail(exit_invariant, std::string("invariant failed: ") + e.what());
   } catch (const resource_error& e) {
     return fail(exit_resource, e.what());
+  } catch (const bip::bad_alloc&) {
+    return fail(exit_resource, "a shared memory segment is full: an allocation did not fit (boost::interprocess::bad_alloc)");
   } catch (const bip::interprocess_exception& e) {
     return fail(exit_resource, std::string("interprocess error: ") + e.what());
   } catch (const std::exception& e) {

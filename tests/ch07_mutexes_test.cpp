@@ -66,6 +66,27 @@ class Mutexes : public ::testing::Test {
   }
 };
 
+// A segment too small for what a child asks: allocate() would throw
+// boost::interprocess::bad_alloc; the child says, in one sentence, that the
+// segment has no free block of that size, exits 3, and leaks nothing: the
+// segment's free memory and sanity are as before, and it still allocates.
+TEST_F(Mutexes, AFullSegmentIsOneSentenceAndExitCode3NotABareBadAlloc) {
+  std::vector<void*> filler;
+  for (auto size = segment.get_free_memory(); size >= 16; size /= 2)
+    while (void* block = segment.allocate(size, std::nothrow)) filler.push_back(block);
+  const auto free_before = segment.get_free_memory();
+  ASSERT_LT(free_before, 16u + 64u) << "the test could not fill the segment";
+
+  const auto child = run_child_role("07", {"count", segment_owner.name(), mutex_owner.name(), "1"});
+  EXPECT_TRUE(support::rejected_cleanly(child, harness::exit_resource, "the segment has no free block of 16 bytes"));
+  EXPECT_EQ(segment.get_free_memory(), free_before);
+  EXPECT_TRUE(segment.check_sanity());
+  EXPECT_TRUE(mutex.try_lock()) << "the failing child left the named mutex locked";
+  mutex.unlock();
+  for (void* block : filler) segment.deallocate(block);
+  EXPECT_NE(segment.allocate(1024, std::nothrow), nullptr);
+}
+
 // The lesson end to end: four counting children, then a dead holder of each
 // mutex, narrated by both roles; the owners remove the segment and the named
 // mutex (a named object outlives its processes until remove()).
