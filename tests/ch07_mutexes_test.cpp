@@ -325,6 +325,9 @@ struct BadInput {
   std::string sentence;
 };
 
+// A failing case names itself by its label, not by its bytes.
+void PrintTo(const BadInput& input, std::ostream* out) { *out << input.label; }
+
 class MutexesBadInput : public Mutexes, public ::testing::WithParamInterface<BadInput> {
  protected:
   // A segment without a counter.
