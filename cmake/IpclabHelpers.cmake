@@ -1,9 +1,19 @@
 # The small vocabulary the rest of the build is written in.
 
+option(IPCLAB_PCH "Precompile the Boost.Interprocess headers once for every chapter and test" ON)
 set(IPCLAB_TEST_TIMEOUT 60 CACHE STRING "Default CTest timeout (seconds) of one test")
 # Variables every test (and so every process it spawns) runs with, e.g. the
 # sanitizer presets' ASAN_OPTIONS. A list of NAME=VALUE.
 set(IPCLAB_TEST_ENVIRONMENT "" CACHE STRING "NAME=VALUE;... set for every test")
+
+# ipclab_use_pch(target): compile `target` with the shared precompiled header
+# of the Boost.Interprocess headers (harness/CMakeLists.txt), unless the build
+# was configured with -DIPCLAB_PCH=OFF (to measure what it saves).
+function(ipclab_use_pch target)
+  if(IPCLAB_PCH)
+    target_precompile_headers(${target} REUSE_FROM ipclab_pch)
+  endif()
+endfunction()
 
 # add_chapter(NUMBER 01 TOPIC raw-memory SUMMARY "one line")
 #
@@ -17,13 +27,13 @@ function(add_chapter)
   add_library(${lesson} STATIC lesson.cpp)
   target_include_directories(${lesson} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
   target_link_libraries(${lesson} PUBLIC ipclab::harness)
-  target_precompile_headers(${lesson} REUSE_FROM ipclab_pch)
+  ipclab_use_pch(${lesson})
 
   set(program ch${CH_NUMBER})
   add_executable(${program} main.cpp)
   set_target_properties(${program} PROPERTIES OUTPUT_NAME ipclab-ch${CH_NUMBER})
   target_link_libraries(${program} PRIVATE ${lesson})
-  target_precompile_headers(${program} REUSE_FROM ipclab_pch)
+  ipclab_use_pch(${program})
 
   set_property(GLOBAL APPEND PROPERTY IPCLAB_CHAPTERS
     "{\"${CH_NUMBER}\", \"${CH_TOPIC}\", \"${CH_SUMMARY}\", \"$<TARGET_FILE:${program}>\"}")
@@ -61,7 +71,7 @@ function(ipclab_add_exercises manifest)
     add_executable(ex${number}_starter ${folder}/exercise.cpp)
     set_target_properties(ex${number}_starter PROPERTIES OUTPUT_NAME ipclab-ex${number}-starter)
     target_link_libraries(ex${number}_starter PRIVATE ch${number}_lesson)
-    target_precompile_headers(ex${number}_starter REUSE_FROM ipclab_pch)
+    ipclab_use_pch(ex${number}_starter)
 
     set(staged ${PROJECT_BINARY_DIR}/learner/${folder_name}.cpp)
     if(NOT EXISTS ${staged})
@@ -70,7 +80,7 @@ function(ipclab_add_exercises manifest)
     add_executable(ex${number} EXCLUDE_FROM_ALL ${staged})
     set_target_properties(ex${number} PROPERTIES OUTPUT_NAME ipclab-ex${number})
     target_link_libraries(ex${number} PRIVATE ch${number}_lesson)
-    target_precompile_headers(ex${number} REUSE_FROM ipclab_pch)
+    ipclab_use_pch(ex${number})
 
     set_property(GLOBAL APPEND PROPERTY IPCLAB_EXERCISES
       "{\"${number}\", \"${topic}\", \"${checks}\", \"${folder}/exercise.cpp\", \"${folder}/hint.md\", \"${staged}\", \"ex${number}\", \"$<TARGET_FILE:ex${number}>\", \"$<TARGET_FILE:${suite}>\"}")
@@ -139,7 +149,7 @@ function(ipclab_add_gtest)
   endif()
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBRARIES} ipclab::catalog GTest::gtest GTest::gtest_main)
-  target_precompile_headers(${T_NAME} REUSE_FROM ipclab_pch)
+  ipclab_use_pch(${T_NAME})
   gtest_discover_tests(${T_NAME}
     TEST_PREFIX "${T_NAME}."
     TEST_LIST ${T_NAME}_TESTS
