@@ -115,7 +115,18 @@ def render(context, results):
                + ". Median of each benchmark's runs; wall-clock time.")
     out.append("")
 
+    kinds = {kind for kind, _, _ in results}
     sizes = sorted({size for kind, _, size in results if kind == "throughput"})
+    if "throughput" in kinds:
+        throughput_section(out, results, sizes)
+    if "latency" in kinds:
+        latency_section(out, results)
+    if "alloc" in kinds:
+        alloc_section(out, results)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).rstrip("\n")
+
+
+def throughput_section(out, results, sizes):
     out.append("### Throughput: one process sends, the other reads")
     out.append("")
     out.append("| message | transport | throughput | vs memcpy | vs pipe |")
@@ -142,6 +153,8 @@ def render(context, results):
                    f"the socket moves {rate_text(sock)}, {ratio_text(ratio(sock, pipe))} the pipe.")
     out.append("")
 
+
+def latency_section(out, results):
     out.append("### Round trip of a 64-byte message")
     out.append("")
     out.append("| transport | round trip | vs pipe |")
@@ -161,6 +174,8 @@ def render(context, results):
                    f"the pipe's, the socket's {ratio_text(ratio(sock, pipe))}.")
         out.append("")
 
+
+def alloc_section(out, results):
     out.append("### Allocating and freeing a 64-byte block, in one process")
     out.append("")
     out.append("| allocator | allocate + deallocate | vs malloc |")
@@ -179,7 +194,6 @@ def render(context, results):
         out.append(f"- malloc and free take {time_text(malloc)} a block; in a managed segment: {others} "
                    f"malloc's time.")
         out.append("")
-    return "\n".join(out)
 
 
 def plot(results, path):
