@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Renders ipclab-bench's results (Google Benchmark JSON) as tables and a plot.
 
-  render_results.py RESULTS.json [--markdown FILE] [--plot FILE.png] [--quiet]
+  render_results.py RESULTS.json [--markdown FILE] [--fragments DIR] [--plot FILE.png] [--quiet]
 
 Prints the tables on stdout (unless --quiet): throughput of each transport at
 each message size with its ratio to memcpy and to the pipe, the round-trip
 latency of each transport with its ratio to the pipe, and the cost of an
 allocation and deallocation with each allocator with its ratio to malloc,
 each table followed by the same figures in words. --markdown writes the same
-text to FILE (the chapter page includes it); --plot draws throughput against
+text to FILE; --fragments writes each table and its sentences to a file of
+its own in DIR (ch08-throughput.md, ch08-throughput-words.md, ...: the chapter
+page includes them one by one); --plot draws throughput against
 message size, log-log, one line per transport, with gnuplot.
 
 Used by `ipclab bench` and by the docs build; one place, so that the terminal
@@ -105,32 +107,48 @@ def cell(results, key, text):
     return text(entry["value"])
 
 
-def render(context, results):
-    out = []
+def fragments(context, results):
+    """The rendering as named pieces, in order: {"measured": text, "throughput": table, "throughput-words":
+    sentences, "latency": ..., "latency-words": ..., "alloc": ..., "alloc-words": ...}. A piece without
+    results is left out (a words piece also when one of its figures is missing)."""
+    pieces = {}
     date = context.get("date", "an unknown date")
     load_avg = context.get("load_avg")
     machine = f"{context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz"
-    out.append(f"Measured {date} on {machine}"
-               + (f", load average {', '.join(f'{x:.2f}' for x in load_avg)}" if load_avg else "")
-               + ". Median of each benchmark's runs; wall-clock time.")
-    out.append("")
-
+    pieces["measured"] = (f"Measured {date} on {machine}"
+                          + (f", load average {', '.join(f'{x:.2f}' for x in load_avg)}" if load_avg else "")
+                          + ". Median of each benchmark's runs; wall-clock time.")
     kinds = {kind for kind, _, _ in results}
-    sizes = sorted({size for kind, _, size in results if kind == "throughput"})
     if "throughput" in kinds:
-        throughput_section(out, results, sizes)
+        throughput_pieces(pieces, results)
     if "latency" in kinds:
-        latency_section(out, results)
+        latency_pieces(pieces, results)
     if "alloc" in kinds:
-        alloc_section(out, results)
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).rstrip("\n")
+        alloc_pieces(pieces, results)
+    return {name: text for name, text in pieces.items() if text}
 
 
-def throughput_section(out, results, sizes):
-    out.append("### Throughput: one process sends, the other reads")
-    out.append("")
-    out.append("| message | transport | throughput | vs memcpy | vs pipe |")
-    out.append("| ---: | --- | ---: | ---: | ---: |")
+TITLES = {
+    "throughput": "### Throughput: one process sends, the other reads",
+    "latency": "### Round trip of a 64-byte message",
+    "alloc": "### Allocating and freeing a 64-byte block, in one process",
+}
+
+
+def render(context, results):
+    """Everything as one markdown text, for the terminal and results.md."""
+    out = []
+    for name, text in fragments(context, results).items():
+        if name in TITLES:
+            out.append(TITLES[name])
+        out.append(text)
+    return "\n\n".join(out)
+
+
+def throughput_pieces(pieces, results):
+    sizes = sorted({size for kind, _, size in results if kind == "throughput"})
+    rows = ["| message | transport | throughput | vs memcpy | vs pipe |",
+            "| ---: | --- | ---: | ---: | ---: |"]
     for size in sizes:
         memcpy, pipe = value(results, "throughput", "memcpy", size), value(results, "throughput", "pipe", size)
         for name in ["memcpy"] + TRANSPORTS:
@@ -139,61 +157,55 @@ def throughput_section(out, results, sizes):
                 continue
             mine = results[key]["value"]
             vs_pipe = "" if name == "memcpy" else ratio_text(ratio(mine, pipe))
-            out.append(f"| {size_text(size)} | {TRANSPORT_NAMES[name]} | {cell(results, key, rate_text)} "
-                       f"| {ratio_text(ratio(mine, memcpy))} | {vs_pipe} |")
-    out.append("")
+            rows.append(f"| {size_text(size)} | {TRANSPORT_NAMES[name]} | {cell(results, key, rate_text)} "
+                        f"| {ratio_text(ratio(mine, memcpy))} | {vs_pipe} |")
+    pieces["throughput"] = "\n".join(rows)
+    words = []
     for size in sizes:
         memcpy, pipe = value(results, "throughput", "memcpy", size), value(results, "throughput", "pipe", size)
         ring, sock = value(results, "throughput", "ring", size), value(results, "throughput", "socket", size)
         if None in (memcpy, pipe, ring, sock):
             continue
-        out.append(f"- At {size_text(size)} a message, the ring moves {rate_text(ring)}: "
-                   f"{ratio_text(ratio(ring, memcpy))} what memcpy does in one process ({rate_text(memcpy)}), "
-                   f"and {ratio_text(ratio(ring, pipe))} the pipe ({rate_text(pipe)}); "
-                   f"the socket moves {rate_text(sock)}, {ratio_text(ratio(sock, pipe))} the pipe.")
-    out.append("")
+        words.append(f"- At {size_text(size)} a message, the ring moves {rate_text(ring)}: "
+                     f"{ratio_text(ratio(ring, memcpy))} what memcpy does in one process ({rate_text(memcpy)}), "
+                     f"and {ratio_text(ratio(ring, pipe))} the pipe ({rate_text(pipe)}); "
+                     f"the socket moves {rate_text(sock)}, {ratio_text(ratio(sock, pipe))} the pipe.")
+    pieces["throughput-words"] = "\n".join(words)
 
 
-def latency_section(out, results):
-    out.append("### Round trip of a 64-byte message")
-    out.append("")
-    out.append("| transport | round trip | vs pipe |")
-    out.append("| --- | ---: | ---: |")
+def latency_pieces(pieces, results):
+    rows = ["| transport | round trip | vs pipe |", "| --- | ---: | ---: |"]
     pipe = value(results, "latency", "pipe")
     for name in TRANSPORTS:
         key = ("latency", name, 0)
         if key in results:
-            out.append(f"| {TRANSPORT_NAMES[name]} | {cell(results, key, time_text)} "
-                       f"| {ratio_text(ratio(results[key]['value'], pipe))} |")
-    out.append("")
+            rows.append(f"| {TRANSPORT_NAMES[name]} | {cell(results, key, time_text)} "
+                        f"| {ratio_text(ratio(results[key]['value'], pipe))} |")
+    pieces["latency"] = "\n".join(rows)
     latencies = [value(results, "latency", name) for name in TRANSPORTS]
     if None not in latencies:
         ring, pipe, sock = latencies
-        out.append(f"- A round trip takes {time_text(ring)} through the ring, {time_text(pipe)} through the pipe "
-                   f"and {time_text(sock)} through the socket: the ring's is {ratio_text(ratio(ring, pipe))} "
-                   f"the pipe's, the socket's {ratio_text(ratio(sock, pipe))}.")
-        out.append("")
+        pieces["latency-words"] = (
+            f"- A round trip takes {time_text(ring)} through the ring, {time_text(pipe)} through the pipe "
+            f"and {time_text(sock)} through the socket: the ring's is {ratio_text(ratio(ring, pipe))} "
+            f"the pipe's, the socket's {ratio_text(ratio(sock, pipe))}.")
 
 
-def alloc_section(out, results):
-    out.append("### Allocating and freeing a 64-byte block, in one process")
-    out.append("")
-    out.append("| allocator | allocate + deallocate | vs malloc |")
-    out.append("| --- | ---: | ---: |")
+def alloc_pieces(pieces, results):
+    rows = ["| allocator | allocate + deallocate | vs malloc |", "| --- | ---: | ---: |"]
     malloc = value(results, "alloc", "malloc")
     for name in ALLOCATORS:
         key = ("alloc", name, 0)
         if key in results:
-            out.append(f"| {name} | {cell(results, key, time_text)} "
-                       f"| {ratio_text(ratio(results[key]['value'], malloc))} |")
-    out.append("")
+            rows.append(f"| {name} | {cell(results, key, time_text)} "
+                        f"| {ratio_text(ratio(results[key]['value'], malloc))} |")
+    pieces["alloc"] = "\n".join(rows)
     costs = {name: value(results, "alloc", name) for name in ALLOCATORS}
     if None not in costs.values():
         others = ", ".join(f"{name} {time_text(ns)} ({ratio_text(ratio(ns, malloc))})"
                            for name, ns in costs.items() if name != "malloc")
-        out.append(f"- malloc and free take {time_text(malloc)} a block; in a managed segment: {others} "
-                   f"malloc's time.")
-        out.append("")
+        pieces["alloc-words"] = (f"- malloc and free take {time_text(malloc)} a block; in a managed segment: "
+                                 f"{others} malloc's time.")
 
 
 def plot(results, path):
@@ -209,7 +221,7 @@ def plot(results, path):
         "set xlabel 'message size'",
         "set ylabel 'GB/s'",
         "set grid",
-        "set key top left",
+        "set key bottom right box opaque",
         "set xtics (" + ", ".join(f"'{size_text(s)}' {s}" for s in sizes) + ")",
         f"set xrange [{min(sizes, default=64) / 2}:{max(sizes, default=64) * 2}]",
     ]
@@ -235,6 +247,8 @@ def main():
     parser.add_argument("results")
     parser.add_argument("--markdown", help="write the tables and sentences here too")
     parser.add_argument("--plot", help="draw throughput against size into this PNG")
+    parser.add_argument("--fragments", metavar="DIR",
+                        help="write each piece apart as DIR/ch08-NAME.md (the chapter page includes them)")
     parser.add_argument("--quiet", action="store_true", help="print nothing on stdout")
     args = parser.parse_args()
     context, results = load(args.results)
@@ -246,6 +260,11 @@ def main():
     if args.markdown:
         pathlib.Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
         pathlib.Path(args.markdown).write_text(text + "\n")
+    if args.fragments:
+        folder = pathlib.Path(args.fragments)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, piece in fragments(context, results).items():
+            (folder / f"ch08-{name}.md").write_text(piece + "\n")
     if args.plot:
         pathlib.Path(args.plot).parent.mkdir(parents=True, exist_ok=True)
         plot(results, args.plot)

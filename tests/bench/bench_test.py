@@ -45,7 +45,8 @@ def render(results, expect_plot=True):
     plot = workdir / "throughput.png"
     for stale in (table, plot):
         stale.unlink(missing_ok=True)
-    result = subprocess.run([sys.executable, renderer, str(results), "--markdown", str(table), "--plot", str(plot)],
+    result = subprocess.run([sys.executable, renderer, str(results), "--markdown", str(table), "--plot", str(plot),
+                             "--fragments", str(workdir / "fragments")],
                             capture_output=True, text=True, timeout=60)
     if result.returncode != 0:
         problems.append(f"the renderer exited {result.returncode}: {result.stderr.strip()}")
@@ -128,6 +129,18 @@ elif mode == "render":
             problems.append(f"the table has no line: {line}")
     if "4 KiB" not in table or "256 KiB" not in table:
         problems.append("the table lacks the 4 KiB or 256 KiB rows")
+    # The pieces the chapter page includes, each one a part of the whole.
+    for piece, line in [("measured", "Measured 2024-01-02T03:04:05+00:00"),
+                        ("throughput", "| 16 MiB | shared-memory ring | 4.00 GB/s | 0.5× | 2.5× |"),
+                        ("throughput-words", "- At 64 B a message, the ring moves 400.00 MB/s: 0.04×"),
+                        ("latency", "| shared-memory ring | 2.00 µs | 0.4× |"),
+                        ("latency-words", "the ring's is 0.4× the pipe's, the socket's 1.5×."),
+                        ("alloc", "| node_allocator | 30.0 ns | 1.5× |"),
+                        ("alloc-words", "- malloc and free take 20.0 ns a block")]:
+        path = workdir / "fragments" / f"ch08-{piece}.md"
+        text = path.read_text() if path.exists() else ""
+        if line not in text or text.strip() not in table:
+            problems.append(f"{path} does not hold '{line}', or is not a part of the whole table")
 
 else:
     sys.exit(f"bench_test.py: unknown mode {mode}")
