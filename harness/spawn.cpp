@@ -24,7 +24,10 @@ using std::remove_pointer;
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/stdio.hpp>
 
+#include <algorithm>
 #include <csignal>
+#include <fcntl.h>
+#include <linux/close_range.h>
 #include <memory>
 #include <optional>
 #include <cstring>
@@ -43,11 +46,39 @@ namespace {
 // Runs in the child between fork and exec: a process group of its own (so a
 // timeout can kill the child and its children at once), and death when the
 // spawning process dies (so a crashed test leaves no orphan holding a segment).
+//
+// It also makes sure that the child inherits no descriptor but stdin, stdout,
+// stderr and spawn_options::keep_open. Process v2 in Boost 1.81 means to close
+// all the others, but its Linux close_all() (posix/detail/close_handles.ipp)
+// compares each whitelisted descriptor with itself instead of the next one, so
+// it closes only the descriptors above the highest whitelisted one: every
+// descriptor of the parent below that (the launcher's own exec-error pipe is
+// always whitelisted) leaked into the child, where, say, a kept pipe's other
+// end would keep the pipe from ever reaching end of file. Here every other
+// descriptor is marked close-on-exec before Boost's close_all() runs.
 struct own_group_and_die_with_parent {
+  std::vector<int> keep_open;  // spawn_options::keep_open, sorted in on_setup
+
+  // Before the fork, in the parent.
+  bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
+                          const char* const*) {
+    std::sort(keep_open.begin(), keep_open.end());
+    launcher.fd_whitelist.insert(launcher.fd_whitelist.end(), keep_open.begin(), keep_open.end());
+    return {};
+  }
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
                                const char* const*) {
     if (::setpgid(0, 0) != 0 || ::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
       return bp::error_code(errno, bp::system_category());
+    unsigned first = 3;  // after stdin, stdout, stderr
+    for (const int fd : keep_open) {
+      if (fd < 3) continue;
+      if (static_cast<unsigned>(fd) > first && ::close_range(first, fd - 1, CLOSE_RANGE_CLOEXEC) != 0)
+        return bp::error_code(errno, bp::system_category());
+      if (::fcntl(fd, F_SETFD, 0) != 0) return bp::error_code(errno, bp::system_category());
+      first = std::max(first, static_cast<unsigned>(fd) + 1);
+    }
+    if (::close_range(first, ~0U, CLOSE_RANGE_CLOEXEC) != 0) return bp::error_code(errno, bp::system_category());
     return {};
   }
 };
@@ -109,10 +140,10 @@ class running_child {
       const auto environment = environment_with(options.environment);
       if (options.capture)
         process_.emplace(context, request.program, request.args, bp::process_stdio{nullptr, out_, err_},
-                         bp::process_environment(environment), own_group_and_die_with_parent{});
+                         bp::process_environment(environment), own_group_and_die_with_parent{options.keep_open});
       else
         process_.emplace(context, request.program, request.args, bp::process_stdio{nullptr, {}, {}},
-                         bp::process_environment(environment), own_group_and_die_with_parent{});
+                         bp::process_environment(environment), own_group_and_die_with_parent{options.keep_open});
     } catch (const bp::system_error& e) {
       result.how = ending::failed_to_start;
       result.start_error = request.program.string() + ": " + e.code().message();

@@ -47,6 +47,10 @@ struct spawn_options {
   bool capture = true;
   /// Variables added to (or replacing in) the inherited environment.
   std::vector<std::pair<std::string, std::string>> environment;
+  /// Descriptors the child keeps, under the same numbers (one end of a pipe or
+  /// a socketpair, say). Every other descriptor is closed in the child. They
+  /// must not be close-on-exec.
+  std::vector<int> keep_open;
 };
 
 /// Runs `program` with `args` (no shell: each argument reaches the child as

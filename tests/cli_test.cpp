@@ -1,4 +1,7 @@
-// The ipclab program: list, run, tour, and its answers to bad usage.
+// The ipclab program: list, run, tour, bench, and its answers to bad usage.
+#include <filesystem>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "harness/catalog.hpp"
@@ -16,7 +19,7 @@ spawn_result ipclab(std::vector<std::string> args) {
 TEST(Cli, HelpListsEveryCommand) {
   const auto result = ipclab({"help"});
   ASSERT_TRUE(result.succeeded());
-  for (const char* command : {"list", "run NN", "tour", "test", "docs", "sweep", "help"})
+  for (const char* command : {"list", "run NN", "tour", "test", "docs", "bench", "sweep", "help"})
     EXPECT_NE(result.out.find(std::string("\n  ") + command), std::string::npos) << command;
 }
 
@@ -46,6 +49,23 @@ TEST(Cli, TourRunsEveryChapterAndSummarises) {
   EXPECT_NE(result.out.find("\n" + total + "/" + total + " chapters passed\n"), std::string::npos);
 }
 
+// `ipclab bench`, cut short by a filter and a minimal time: Google Benchmark's
+// output, then the table with the ratios, and the plot, in the folder given.
+TEST(Cli, BenchRunsTheBenchmarksThenPrintsTheTableAndDrawsThePlot) {
+  const auto folder = std::filesystem::path(::testing::TempDir()) / ("ipclab-bench-" + std::to_string(::getpid()));
+  const auto result = ipclab({"bench", "--out", folder.string(), "--benchmark_filter=throughput/memcpy|alloc/malloc",
+                              "--benchmark_min_time=0.001"});
+  if (result.err.find("the benchmarks are not built") != std::string::npos) GTEST_SKIP() << result.err;
+  ASSERT_TRUE(result.succeeded()) << result.describe() << result.out << result.err;
+  EXPECT_NE(result.out.find("throughput/memcpy/16777216/real_time"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("| 16 MiB | memcpy (one process) |"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("| malloc |"), std::string::npos) << result.out;
+  EXPECT_TRUE(std::filesystem::exists(folder / "results.json"));
+  EXPECT_TRUE(std::filesystem::exists(folder / "results.md"));
+  EXPECT_GT(std::filesystem::file_size(folder / "throughput.png"), 1000u);
+  std::filesystem::remove_all(folder);
+}
+
 struct Misuse {
   std::string label;
   std::vector<std::string> args;
@@ -73,7 +93,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Misuse{"ChapterWithASpace", {"run", "x y"},
                              "there is no chapter 'x y'; 'ipclab list' shows them"},
                       Misuse{"ListWithAnArgument", {"list", "extra"}, "'list' takes no arguments"},
-                      Misuse{"UnknownSweepOption", {"sweep", "--everything"}, "'sweep' takes only --fail-on-leak"}),
+                      Misuse{"UnknownSweepOption", {"sweep", "--everything"}, "'sweep' takes only --fail-on-leak"},
+                      Misuse{"UnknownBenchOption", {"bench", "--fast"},
+                             "'bench' takes --save, --out DIR and Google Benchmark's --benchmark_... options, not '--fast'"}),
     [](const auto& info) { return info.param.label; });
 
 }  // namespace

@@ -114,6 +114,21 @@ TEST(Spawn, AddsEnvironmentVariables) {
   EXPECT_EQ(result.out, "42");
 }
 
+TEST(Spawn, KeepsOpenOnlyTheDescriptorsItIsTold) {
+  int kept[2], closed[2];
+  ASSERT_EQ(::pipe(kept), 0);
+  ASSERT_EQ(::pipe(closed), 0);
+  // readlink prints what a descriptor of its own is ("pipe:[1234]"), and fails on a closed one.
+  const auto fd_path = [](int fd) { return "/proc/self/fd/" + std::to_string(fd); };
+  const auto with = spawn("/usr/bin/readlink", {fd_path(kept[1])}, {.keep_open = {kept[1]}});
+  const auto without = spawn("/usr/bin/readlink", {fd_path(closed[1])}, {.keep_open = {kept[1]}});
+  for (int fd : {kept[0], kept[1], closed[0], closed[1]}) ::close(fd);
+  EXPECT_TRUE(with.succeeded()) << with.describe() << with.err;
+  EXPECT_TRUE(with.out.starts_with("pipe:[")) << with.out;
+  EXPECT_EQ(without.how, ending::exited);
+  EXPECT_NE(without.exit_code, 0) << without.out;
+}
+
 TEST(Spawn, ReportsACrashAsTheSignal) {
   const auto result = misbehave({"segv"});
   EXPECT_EQ(result.how, ending::killed);

@@ -1,6 +1,7 @@
-// ipclab: list, run and tour the chapters, sweep /dev/shm, run the test suite.
+// ipclab: list, run and tour the chapters, sweep /dev/shm, run the test suite and the benchmarks.
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -37,6 +38,10 @@ constexpr std::string_view help_text = R"(usage: ipclab COMMAND [ARGS]
   hint NN          the hint of exercise NN
   reset NN         restore exercise NN to its starter (your version is kept as .bak)
   docs             say where the rendered tutorial is (the launcher renders it with the build)
+  bench [OPTIONS]  run the benchmarks of chapter 08 (a minute or two), print the table, draw the plot
+      --save           and copy the results to chapters/08-performance/results.json, for the docs
+      --out DIR        write results.json, results.md and throughput.png there (default: build/PRESET/bench)
+      --benchmark_...  any Google Benchmark option, passed on (e.g. --benchmark_filter=latency)
   sweep            remove ipclab entries of dead processes from /dev/shm
       --fail-on-leak   and fail if there were any (the suite's cleanup check)
   help             this text
@@ -110,6 +115,62 @@ int docs() {
   return 0;
 }
 
+// Runs ipclab-bench with JSON output into the build tree, then renders its
+// tables (stdout) and plot with chapters/08-performance/render_results.py.
+int bench(const std::vector<std::string>& args) {
+  namespace fs = std::filesystem;
+  bool save = false;
+  fs::path folder = fs::path(IPCLAB_BUILD_DIR) / "bench";
+  std::vector<std::string> options;
+  for (auto arg = args.begin(); arg != args.end(); ++arg) {
+    if (*arg == "--save")
+      save = true;
+    else if (*arg == "--out" && arg + 1 != args.end())
+      folder = *++arg;
+    else if (arg->starts_with("--benchmark_"))
+      options.push_back(*arg);
+    else
+      return usage("'bench' takes --save, --out DIR and Google Benchmark's --benchmark_... options, not '" + *arg +
+                   "'");
+  }
+  if (std::string_view(IPCLAB_BENCH_PROGRAM).empty()) {
+    std::cerr << "ipclab: error: the benchmarks are not built: CMake did not find Google Benchmark "
+                 "(scripts/bootstrap installs libbenchmark-dev; then configure again)\n";
+    return exit_resource;
+  }
+  fs::create_directories(folder);
+  const auto results = folder / "results.json", table = folder / "results.md", plot = folder / "throughput.png";
+  std::vector<std::string> argv{"--benchmark_out=" + results.string(), "--benchmark_out_format=json"};
+  argv.insert(argv.end(), options.begin(), options.end());
+  std::cout << "Running " << IPCLAB_BENCH_PROGRAM << " (a minute or two). Other work on this machine "
+            << "skews the figures: measure on a quiet one.\n" << std::flush;
+  const auto run = spawn(IPCLAB_BENCH_PROGRAM, argv, {.timeout = std::chrono::minutes(30), .capture = false});
+  if (run.how != ending::exited || (run.exit_code != 0 && run.exit_code != exit_invariant)) {
+    std::cerr << "ipclab: error: ipclab-bench " << run.describe() << "\n";
+    return exit_invariant;
+  }
+  std::cout << "\n" << std::flush;
+  const auto rendered = spawn(IPCLAB_PYTHON, {IPCLAB_BENCH_RENDERER, results.string(), "--markdown", table.string(),
+                                              "--plot", plot.string()},
+                              {.timeout = std::chrono::seconds(60), .capture = false});
+  if (!rendered.succeeded()) {
+    std::cerr << "ipclab: error: rendering " << results.string() << " " << rendered.describe() << "\n";
+    return exit_invariant;
+  }
+  std::cout << "\nresults: " << results.string() << "\ntable:   " << table.string() << "\nplot:    "
+            << plot.string() << "\n";
+  if (run.exit_code != 0) {
+    std::cerr << "ipclab: error: some benchmarks failed (see above)" << (save ? "; nothing saved" : "") << "\n";
+    return exit_invariant;
+  }
+  if (save) {
+    fs::copy_file(results, IPCLAB_BENCH_RESULTS, fs::copy_options::overwrite_existing);
+    std::cout << "saved:   " << IPCLAB_BENCH_RESULTS
+              << " (the chapter 08 page shows these figures from the next build; commit it)\n";
+  }
+  return 0;
+}
+
 int test(const std::vector<std::string>& args) {
   const std::string jobs = std::to_string(std::max(2u, std::thread::hardware_concurrency()));
   std::vector<std::string> argv{IPCLAB_CTEST, "--test-dir", IPCLAB_BUILD_DIR, "--output-on-failure",
@@ -142,5 +203,6 @@ int main(int argc, char** argv) {
   if (command == "hint") return ipclab::cli::hint(args);
   if (command == "reset") return ipclab::cli::reset(args);
   if (command == "docs") return args.empty() ? docs() : usage("'docs' takes no arguments");
+  if (command == "bench") return bench(args);
   return usage("unknown command '" + command + "'");
 }

@@ -1,0 +1,620 @@
+// Chapter 08 - performance: what shared memory buys.
+//
+// One Google Benchmark program, ipclab-bench. The two-process benchmarks run
+// this same program a second time as the *peer* (`ipclab-bench peer ...`),
+// spawned through harness::spawn on a thread of its own while this process
+// measures. Three transports carry the same byte stream between the two
+// processes: a ring in a Boost.Interprocess managed segment (ring.hpp), a
+// pipe, and a Unix-domain socket; memcpy within one process is the limit.
+//
+//   throughput/T/SIZE  this process sends SIZE-byte messages, the peer reads them
+//   latency/T          a 64-byte message goes to the peer and comes back
+//   alloc/A            256 blocks of 64 B allocated, then freed, in one process
+//
+// `ipclab-bench --smoke` runs every benchmark at its smallest sizes only (the
+// test suite's smoke test); every other option is Google Benchmark's. The
+// program exits 1 when any benchmark failed (a peer that died, a message that
+// arrived damaged), after all the others have run.
+#include <array>
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <benchmark/benchmark.h>
+#include <boost/interprocess/allocators/adaptive_pool.hpp>
+#include <boost/interprocess/allocators/node_allocator.hpp>
+#include <boost/interprocess/managed_shared_memory.hpp>
+#include <boost/interprocess/mem_algo/simple_seq_fit.hpp>
+
+#include "harness/chapter.hpp"
+#include "harness/names.hpp"
+#include "harness/segment_owner.hpp"
+#include "harness/spawn.hpp"
+#include "ring.hpp"
+
+namespace bip = boost::interprocess;
+using namespace ipclab;
+using ch08::peer_gone;
+
+namespace {
+
+constexpr auto peer_timeout = std::chrono::seconds(120);  // a peer still running then is killed
+constexpr std::uint64_t ready_word = 0x6970636c6162ULL;   // the peer's first 8 bytes: "I am listening"
+constexpr std::size_t latency_size = 64;
+
+// ---- messages ---------------------------------------------------------------
+
+// Every message carries its sequence number in its first and last 8 bytes, so
+// a receiver sees a lost, repeated, torn or shifted message.
+void stamp(std::vector<char>& message, std::uint64_t sequence) {
+  std::memcpy(message.data(), &sequence, 8);
+  std::memcpy(message.data() + message.size() - 8, &sequence, 8);
+}
+std::uint64_t stamp_of(const std::vector<char>& message) {
+  std::uint64_t head, tail;
+  std::memcpy(&head, message.data(), 8);
+  std::memcpy(&tail, message.data() + message.size() - 8, 8);
+  return head == tail ? head : 0;
+}
+
+// What the receiving peer answers after the sender closed: how many messages
+// arrived, and how many of those had the wrong stamps.
+struct ack {
+  std::uint64_t messages = 0, bad = 0;
+};
+
+// ---- descriptors ------------------------------------------------------------
+
+void write_all(int fd, const char* from, std::size_t n) {
+  while (n > 0) {
+    const auto done = ::write(fd, from, n);
+    if (done < 0 && errno == EINTR) continue;
+    if (done < 0) throw peer_gone(std::string("write failed: ") + std::strerror(errno));
+    from += done;
+    n -= static_cast<std::size_t>(done);
+  }
+}
+
+// Exactly n bytes. False on end of file before the first; throws on end of file after it.
+bool read_exact(int fd, char* to, std::size_t n) {
+  for (std::size_t done = 0; done < n;) {
+    const auto got = ::read(fd, to + done, n - done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw peer_gone(std::string("read failed: ") + std::strerror(errno));
+    if (got == 0) {
+      if (done == 0) return false;
+      throw peer_gone("the stream ended in the middle of a message");
+    }
+    done += static_cast<std::size_t>(got);
+  }
+  return true;
+}
+
+// Closes a descriptor once.
+void close_fd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+// Waits until `fd` is readable, giving up when `peer_done` is set: until the
+// peer has said it is ready, this process still holds the peer's ends too, so
+// a dead peer would not show as an end of file.
+void await_readable(int fd, const std::atomic<bool>& peer_done) {
+  pollfd readable{fd, POLLIN, 0};
+  for (;;) {
+    const int ready = ::poll(&readable, 1, 50);
+    if (ready > 0) return;
+    if (ready < 0 && errno != EINTR) throw std::runtime_error(std::string("poll failed: ") + std::strerror(errno));
+    if (peer_done) throw peer_gone("the peer ended before it was ready");
+  }
+}
+
+// ---- the three transports, as this (measuring) process sees them -----------
+//
+// Each carries a byte stream to the peer and one back: send(), receive(),
+// finish() (no more to send: the peer sees the end), abort() (stop the peer
+// whatever it is doing). peer_args() and peer_fds() say how the peer reaches
+// it; await_ready() waits for the peer's ready word; peer_ended() runs on the
+// watching thread when the peer process has ended.
+
+//! [ring_link]
+class ring_link {
+ public:
+  ring_link()
+      : owner_(harness::unique_name("bench")),
+        segment_(bip::create_only, owner_.c_str(), 2 * sizeof(ch08::ring) + (64 << 10), nullptr,
+                 harness::owner_only()),
+        to_peer_(segment_.construct<ch08::ring>("to_peer")()),
+        from_peer_(segment_.construct<ch08::ring>("from_peer")()) {}
+//! [ring_link]
+
+  std::vector<std::string> peer_args() const { return {"ring", owner_.name()}; }
+  std::vector<int> peer_fds() const { return {}; }
+  void await_ready(const std::atomic<bool>&) { expect_ready(*this); }
+  void send(const char* from, std::size_t n) { to_peer_->write(from, n); }
+  bool receive(char* to, std::size_t n) { return from_peer_->read_exact(to, n); }
+  void finish() { to_peer_->close(); }
+  void abort() { peer_ended(); }
+  void peer_ended() {
+    to_peer_->abandon();
+    from_peer_->abandon();
+  }
+
+  template <class Link>
+  static void expect_ready(Link& link) {
+    std::uint64_t word = 0;
+    if (!link.receive(reinterpret_cast<char*>(&word), sizeof word) || word != ready_word)
+      throw peer_gone("the peer did not say it was ready");
+  }
+
+ private:
+  harness::segment_owner owner_;  // removes the segment however the benchmark ends
+  bip::managed_shared_memory segment_;
+  ch08::ring* to_peer_;
+  ch08::ring* from_peer_;
+};
+
+// A pipe each way: pipe(2), the peer's ends inherited through harness::spawn.
+class pipe_link {
+ public:
+  pipe_link() {
+    if (::pipe(to_peer_) != 0 || ::pipe(from_peer_) != 0)
+      throw std::runtime_error(std::string("pipe failed: ") + std::strerror(errno));
+  }
+  ~pipe_link() { abort(); }
+  pipe_link(const pipe_link&) = delete;
+  pipe_link& operator=(const pipe_link&) = delete;
+
+  std::vector<std::string> peer_args() const {
+    return {"pipe", std::to_string(to_peer_[0]), std::to_string(from_peer_[1])};
+  }
+  std::vector<int> peer_fds() const { return {to_peer_[0], from_peer_[1]}; }
+  void await_ready(const std::atomic<bool>& peer_done) {
+    await_readable(from_peer_[0], peer_done);
+    ring_link::expect_ready(*this);
+    close_fd(to_peer_[0]);  // from now on only the peer holds its ends: its death is an end of file
+    close_fd(from_peer_[1]);
+  }
+  void send(const char* from, std::size_t n) { write_all(to_peer_[1], from, n); }
+  bool receive(char* to, std::size_t n) { return read_exact(from_peer_[0], to, n); }
+  void finish() { close_fd(to_peer_[1]); }
+  void abort() {
+    for (int* fd : {&to_peer_[0], &to_peer_[1], &from_peer_[0], &from_peer_[1]}) close_fd(*fd);
+  }
+  void peer_ended() {}
+
+ private:
+  int to_peer_[2] = {-1, -1};
+  int from_peer_[2] = {-1, -1};
+};
+
+// A Unix-domain stream socket pair: one socket each, both directions on it.
+class socket_link {
+ public:
+  socket_link() {
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds_) != 0)
+      throw std::runtime_error(std::string("socketpair failed: ") + std::strerror(errno));
+  }
+  ~socket_link() { abort(); }
+  socket_link(const socket_link&) = delete;
+  socket_link& operator=(const socket_link&) = delete;
+
+  std::vector<std::string> peer_args() const { return {"socket", std::to_string(fds_[1])}; }
+  std::vector<int> peer_fds() const { return {fds_[1]}; }
+  void await_ready(const std::atomic<bool>& peer_done) {
+    await_readable(fds_[0], peer_done);
+    ring_link::expect_ready(*this);
+    close_fd(fds_[1]);
+  }
+  void send(const char* from, std::size_t n) { write_all(fds_[0], from, n); }
+  bool receive(char* to, std::size_t n) { return read_exact(fds_[0], to, n); }
+  void finish() { ::shutdown(fds_[0], SHUT_WR); }
+  void abort() {
+    close_fd(fds_[0]);
+    close_fd(fds_[1]);
+  }
+  void peer_ended() {}
+
+ private:
+  int fds_[2] = {-1, -1};
+};
+
+// ---- the peer process, from the measuring side ------------------------------
+
+//! [peer]
+// Runs `ipclab-bench peer MODE SIZE TRANSPORT...` through harness::spawn on a
+// thread of its own: spawn() blocks until the peer ends, and this thread has
+// to measure meanwhile.
+template <class Link>
+class peer {
+ public:
+  peer(Link& link, const std::string& mode, std::size_t size) : link_(link) {
+    std::vector<std::string> args{"peer", mode, std::to_string(size)};
+    for (auto& arg : link.peer_args()) args.push_back(std::move(arg));
+    harness::spawn_options options;
+    options.timeout = peer_timeout;
+    options.keep_open = link.peer_fds();  // the peer's ends of a pipe or socket pair
+    watcher_ = std::thread([this, args, options] {
+      result_ = harness::spawn(harness::self_executable(), args, options);
+      done_ = true;
+      link_.peer_ended();  // wakes this process if it waits for the peer
+    });
+    try {
+      link_.await_ready(done_);
+    } catch (...) {
+      stop();
+      throw;
+    }
+  }
+  // Runs `exchange` (this side's part), then waits for the peer to end. Throws
+  // if either fails, saying how the peer ended.
+  template <class Exchange>
+  void run(Exchange&& exchange) {
+    try {
+      exchange();
+    } catch (const std::exception& e) {
+      stop();
+      throw peer_gone(std::string(e.what()) + " (the peer " + ending() + ")");
+    }
+    watcher_.join();
+    if (!result_.succeeded()) throw peer_gone("the peer " + ending());
+  }
+  ~peer() { stop(); }
+//! [peer]
+  peer(const peer&) = delete;
+  peer& operator=(const peer&) = delete;
+
+ private:
+  // "exited 0", "was killed by SIGKILL", "exited 1: what it said".
+  std::string ending() const {
+    auto err = result_.err;
+    while (!err.empty() && err.back() == '\n') err.pop_back();
+    return (result_.how == harness::ending::killed ? "was " : "") + result_.describe() + (err.empty() ? "" : ": " + err);
+  }
+  void stop() {
+    if (watcher_.joinable()) {  // leaving early: stop the peer, then wait for it
+      link_.abort();
+      watcher_.join();
+    }
+  }
+
+  Link& link_;
+  std::atomic<bool> done_{false};
+  harness::spawn_result result_;
+  std::thread watcher_;
+};
+
+// ---- the benchmarks -----------------------------------------------------------
+
+std::atomic<int> failures{0};
+
+// Runs `body`; any exception becomes a failed benchmark with its message.
+template <class Body>
+void guarded(benchmark::State& state, Body&& body) {
+  try {
+    body();
+  } catch (const std::exception& e) {
+    ++failures;
+    std::string message = e.what();
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    state.SkipWithError(message.c_str());
+  }
+}
+
+//! [memcpy]
+void throughput_memcpy(benchmark::State& state) {
+  const auto size = static_cast<std::size_t>(state.range(0));
+  std::vector<char> from(size, 'x'), to(size);
+  for (auto _ : state) {
+    std::memcpy(to.data(), from.data(), size);
+    benchmark::DoNotOptimize(to.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(size));
+}
+//! [memcpy]
+
+//! [throughput]
+// This process sends one message per iteration; the peer reads each one whole
+// and checks its stamps. The last iteration also waits for the peer's ack, so
+// the time covers every byte read on the other side, not just handed over.
+template <class Link>
+void throughput(benchmark::State& state) {
+  guarded(state, [&] {
+    const auto size = static_cast<std::size_t>(state.range(0));
+    std::vector<char> message(size, 'x');
+    Link link;
+    peer<Link> receiver(link, "sink", size);
+    std::uint64_t sent = 0;
+    ack answer;
+    receiver.run([&] {
+      auto left = state.max_iterations;
+      for (auto _ : state) {
+        stamp(message, ++sent);
+        link.send(message.data(), size);
+        if (--left == 0) {
+          link.finish();
+          if (!link.receive(reinterpret_cast<char*>(&answer), sizeof answer))
+            throw peer_gone("the peer closed without acknowledging");
+        }
+      }
+    });
+    harness::expect(answer.messages == sent && answer.bad == 0,
+                    "the peer received " + std::to_string(answer.messages) + " messages (" +
+                        std::to_string(answer.bad) + " damaged) of " + std::to_string(sent) + " sent");
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(size));
+  });
+}
+//! [throughput]
+
+//! [latency]
+// One round trip per iteration: 64 bytes to the peer, 64 back, stamped.
+template <class Link>
+void latency(benchmark::State& state) {
+  guarded(state, [&] {
+    std::vector<char> ping(latency_size, 'p'), pong(latency_size);
+    Link link;
+    peer<Link> echo(link, "echo", latency_size);
+    echo.run([&] {
+      std::uint64_t sent = 0;
+      for (auto _ : state) {
+        stamp(ping, ++sent);
+        link.send(ping.data(), ping.size());
+        if (!link.receive(pong.data(), pong.size())) throw peer_gone("the peer closed instead of answering");
+        if (stamp_of(pong) != ~sent) throw harness::invariant_error("answer " + std::to_string(sent) + " is damaged");
+      }
+      link.finish();
+    });
+  });
+}
+//! [latency]
+
+// ---- allocation in one process --------------------------------------------------
+
+constexpr std::size_t block_size = 64;
+constexpr int blocks_per_round = 256;
+struct block {
+  char bytes[block_size];
+};
+
+//! [alloc]
+// One iteration allocates 256 blocks of 64 B, then frees them in the same
+// order. One item is one allocate and one deallocate.
+template <class Allocate, class Deallocate>
+void allocation_rounds(benchmark::State& state, Allocate allocate, Deallocate deallocate) {
+  std::array<void*, blocks_per_round> blocks;
+  for (auto _ : state) {
+    for (auto& b : blocks) {
+      b = allocate();
+      benchmark::DoNotOptimize(b);
+    }
+    for (auto* b : blocks) deallocate(b);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * blocks_per_round);
+}
+
+// A managed segment whose allocation algorithm is rbtree_best_fit (what
+// managed_shared_memory uses) or simple_seq_fit.
+using rbtree_segment = bip::managed_shared_memory;
+using seq_fit_segment = bip::basic_managed_shared_memory<char, bip::simple_seq_fit<bip::mutex_family>, bip::iset_index>;
+constexpr std::size_t alloc_segment_size = 1 << 20;
+
+template <class Segment>
+void alloc_segment(benchmark::State& state) {
+  guarded(state, [&] {
+    harness::segment_owner owner(harness::unique_name("bench"));
+    Segment segment(bip::create_only, owner.c_str(), alloc_segment_size, nullptr, harness::owner_only());
+    allocation_rounds(state, [&] { return segment.allocate(block_size); },
+                      [&](void* b) { segment.deallocate(b); });
+  });
+}
+
+// node_allocator and adaptive_pool hand out blocks of one size from pools kept
+// in the (rbtree_best_fit) segment, shared by every process that maps it.
+// Through allocate_one(): they are "version 2" allocators, whose allocate(1)
+// goes to the segment's general algorithm and bypasses the pool; the
+// Boost.Container node containers call allocate_one().
+template <template <class, class, std::size_t> class Pool>
+void alloc_pool(benchmark::State& state) {
+  guarded(state, [&] {
+    harness::segment_owner owner(harness::unique_name("bench"));
+    rbtree_segment segment(bip::create_only, owner.c_str(), alloc_segment_size, nullptr, harness::owner_only());
+    Pool<block, rbtree_segment::segment_manager, 64> pool(segment.get_segment_manager());
+    allocation_rounds(state, [&] { return static_cast<void*>(pool.allocate_one().get()); },
+                      [&](void* b) { pool.deallocate_one(static_cast<block*>(b)); });
+  });
+}
+//! [alloc]
+
+// node_allocator and adaptive_pool with their default parameters, as templates
+// of three (the block type, the segment manager, the nodes per chunk).
+template <class T, class Manager, std::size_t Nodes>
+using node_allocator = bip::node_allocator<T, Manager, Nodes>;
+template <class T, class Manager, std::size_t Nodes>
+using adaptive_pool = bip::adaptive_pool<T, Manager, Nodes>;
+
+void alloc_malloc(benchmark::State& state) {
+  allocation_rounds(state, [] { return std::malloc(block_size); }, [](void* b) { std::free(b); });
+}
+
+//! [register]
+void register_benchmarks(bool smoke) {
+  // 64 B, 4 KiB, 256 KiB, 16 MiB; the smoke test takes the two smallest.
+  const auto sizes = [smoke](benchmark::internal::Benchmark* b) {
+    if (smoke)
+      b->Arg(64)->Arg(256 << 10);
+    else
+      b->RangeMultiplier(64)->Range(64, 16 << 20);
+    b->UseRealTime();  // the work is in two processes: wall-clock time, not this process's CPU time
+  };
+  sizes(benchmark::RegisterBenchmark("throughput/memcpy", throughput_memcpy));
+  sizes(benchmark::RegisterBenchmark("throughput/ring", throughput<ring_link>));
+  sizes(benchmark::RegisterBenchmark("throughput/pipe", throughput<pipe_link>));
+  sizes(benchmark::RegisterBenchmark("throughput/socket", throughput<socket_link>));
+  benchmark::RegisterBenchmark("latency/ring", latency<ring_link>)->UseRealTime();
+  benchmark::RegisterBenchmark("latency/pipe", latency<pipe_link>)->UseRealTime();
+  benchmark::RegisterBenchmark("latency/socket", latency<socket_link>)->UseRealTime();
+  benchmark::RegisterBenchmark("alloc/malloc", alloc_malloc)->UseRealTime();
+  benchmark::RegisterBenchmark("alloc/rbtree_best_fit", alloc_segment<rbtree_segment>)->UseRealTime();
+  benchmark::RegisterBenchmark("alloc/simple_seq_fit", alloc_segment<seq_fit_segment>)->UseRealTime();
+  benchmark::RegisterBenchmark("alloc/node_allocator", alloc_pool<node_allocator>)->UseRealTime();
+  benchmark::RegisterBenchmark("alloc/adaptive_pool", alloc_pool<adaptive_pool>)->UseRealTime();
+}
+//! [register]
+
+// ---- the peer process ---------------------------------------------------------
+
+// The peer's end of the ring: the same segment, opened by name.
+class peer_ring {
+ public:
+  explicit peer_ring(const std::string& name)
+      : segment_(harness::attempt("open segment '" + name + "'",
+                                  [&] { return bip::managed_shared_memory(bip::open_only, name.c_str()); })),
+        in_(segment_.find<ch08::ring>("to_peer").first),
+        out_(segment_.find<ch08::ring>("from_peer").first) {
+    if (!in_ || !out_) throw harness::usage_error("segment '" + name + "' holds no rings");
+  }
+  bool receive(char* to, std::size_t n) { return in_->read_exact(to, n); }
+  void send(const char* from, std::size_t n) { out_->write(from, n); }
+
+ private:
+  bip::managed_shared_memory segment_;
+  ch08::ring* in_;
+  ch08::ring* out_;
+};
+
+// The peer's end of a pipe pair or a socket: descriptors it inherited.
+class peer_fds {
+ public:
+  peer_fds(int in, int out) : in_(in), out_(out) {}
+  bool receive(char* to, std::size_t n) { return read_exact(in_, to, n); }
+  void send(const char* from, std::size_t n) { write_all(out_, from, n); }
+
+ private:
+  int in_, out_;
+};
+
+// IPCLAB_BENCH_FAULT=die makes the peer kill itself after its first message:
+// the tests check that every two-process benchmark then fails, and none hangs.
+void maybe_die(std::uint64_t messages) {
+  static const bool die = [] {
+    const char* fault = std::getenv("IPCLAB_BENCH_FAULT");
+    return fault && std::string_view(fault) == "die";
+  }();
+  if (die && messages == 1) ::raise(SIGKILL);
+}
+
+//! [sink]
+// Throughput's receiving end: reads whole messages until the sender finishes,
+// checks each one's stamps, then answers how many arrived and how many were damaged.
+template <class Link>
+void sink(Link& link, std::size_t size) {
+  std::vector<char> message(size);
+  ack answer;
+  while (link.receive(message.data(), size)) {
+    ++answer.messages;
+    maybe_die(answer.messages);
+    if (stamp_of(message) != answer.messages) ++answer.bad;
+  }
+  link.send(reinterpret_cast<const char*>(&answer), sizeof answer);
+}
+//! [sink]
+
+// Latency's other end: answers each message with its stamp inverted.
+template <class Link>
+void echo(Link& link, std::size_t size) {
+  std::vector<char> message(size);
+  for (std::uint64_t received = 1; link.receive(message.data(), size); ++received) {
+    maybe_die(received);
+    harness::expect(stamp_of(message) == received, "message " + std::to_string(received) + " is damaged");
+    stamp(message, ~received);
+    link.send(message.data(), size);
+  }
+}
+
+template <class Link>
+void serve(Link& link, const std::string& mode, std::size_t size) {
+  link.send(reinterpret_cast<const char*>(&ready_word), sizeof ready_word);
+  if (mode == "sink")
+    sink(link, size);
+  else
+    echo(link, size);
+}
+
+// ipclab-bench peer sink|echo SIZE ring SEGMENT | pipe IN OUT | socket FD
+int run_peer(const std::vector<std::string>& args) {
+  const std::string program = "ipclab-bench";
+  try {
+    const auto usage = [] {
+      return harness::usage_error(
+          "usage: ipclab-bench peer sink|echo SIZE ring SEGMENT | pipe IN OUT | socket FD");
+    };
+    if (args.size() < 4 || (args[0] != "sink" && args[0] != "echo")) throw usage();
+    const auto size = harness::parse_number(args[1], "message size", std::size_t{1} << 30);
+    if (size < 16) throw harness::usage_error("the message size " + args[1] + " is below 16 bytes");
+    const auto fd = [](const std::string& text) {
+      return static_cast<int>(harness::parse_number(text, "descriptor", 1 << 20));
+    };
+    if (args[2] == "ring" && args.size() == 4) {
+      harness::check_object_name(args[3], "the segment name");
+      peer_ring link(args[3]);
+      serve(link, args[0], size);
+    } else if (args[2] == "pipe" && args.size() == 5) {
+      peer_fds link(fd(args[3]), fd(args[4]));
+      serve(link, args[0], size);
+    } else if (args[2] == "socket" && args.size() == 4) {
+      peer_fds link(fd(args[3]), fd(args[3]));
+      serve(link, args[0], size);
+    } else {
+      throw usage();
+    }
+    return harness::exit_ok;
+  } catch (const harness::usage_error& e) {
+    std::cerr << program << " peer: error: " << e.what() << '\n';
+    return harness::exit_usage;
+  } catch (const harness::invariant_error& e) {
+    std::cerr << program << " peer: error: invariant failed: " << e.what() << '\n';
+    return harness::exit_invariant;
+  } catch (const std::exception& e) {
+    std::cerr << program << " peer: error: " << e.what() << '\n';
+    return harness::exit_resource;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a reader that is gone is an EPIPE error, not a silent death
+  if (argc > 1 && std::string_view(argv[1]) == "peer") return run_peer({argv + 2, argv + argc});
+
+  bool smoke = false;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--smoke")
+      smoke = true;
+    else
+      argv[kept++] = argv[i];
+  }
+  argc = kept;
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return harness::exit_usage;
+  register_benchmarks(smoke);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  if (failures > 0) {
+    std::cerr << "ipclab-bench: error: " << failures << " benchmark(s) failed (ERROR OCCURRED above)\n";
+    return harness::exit_invariant;
+  }
+  return harness::exit_ok;
+}

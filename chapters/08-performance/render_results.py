@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""Renders ipclab-bench's results (Google Benchmark JSON) as tables and a plot.
+
+  render_results.py RESULTS.json [--markdown FILE] [--fragments DIR] [--plot FILE.png] [--quiet]
+
+Prints the tables on stdout (unless --quiet): throughput of each transport at
+each message size with its ratio to memcpy and to the pipe, the round-trip
+latency of each transport with its ratio to the pipe, and the cost of an
+allocation and deallocation with each allocator with its ratio to malloc,
+each table followed by the same figures in words. --markdown writes the same
+text to FILE; --fragments writes each table and its sentences to a file of
+its own in DIR (ch08-throughput.md, ch08-throughput-words.md, ...: the chapter
+page includes them one by one); --plot draws throughput against
+message size, log-log, one line per transport, with gnuplot.
+
+Used by `ipclab bench` and by the docs build; one place, so that the terminal
+and the page always agree. Repeated runs of one benchmark
+(--benchmark_repetitions) count by their median.
+"""
+import argparse
+import json
+import pathlib
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+TRANSPORTS = ["ring", "pipe", "socket"]
+TRANSPORT_NAMES = {
+    "memcpy": "memcpy (one process)",
+    "ring": "shared-memory ring",
+    "pipe": "pipe",
+    "socket": "Unix-domain socket",
+}
+ALLOCATORS = ["malloc", "rbtree_best_fit", "simple_seq_fit", "node_allocator", "adaptive_pool"]
+NAME = re.compile(r"^(throughput|latency|alloc)/(\w+)(?:/(\d+))?(?:/real_time)?$")
+NS_PER_UNIT = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
+def size_text(size):
+    for unit, factor in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} B"
+
+
+def rate_text(bytes_per_second):
+    for unit, factor in (("GB/s", 1e9), ("MB/s", 1e6), ("kB/s", 1e3)):
+        if bytes_per_second >= factor:
+            return f"{bytes_per_second / factor:.2f} {unit}"
+    return f"{bytes_per_second:.0f} B/s"
+
+
+def time_text(ns):
+    return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.1f} ns"
+
+
+def ratio_text(ratio):
+    """3 significant digits: 0.5×, 2.5×, 0.00123×, 1230×."""
+    return f"{ratio:.3g}×" if ratio is not None else "n/a"
+
+
+def ratio(value, reference):
+    return value / reference if value is not None and reference else None
+
+
+def load(path):
+    """{(kind, name, size): {"value": ..., "error": ...}} from the JSON, medians over repetitions."""
+    document = json.loads(pathlib.Path(path).read_text())
+    samples, errors = {}, {}
+    for run in document.get("benchmarks", []):
+        match = NAME.match(run.get("run_name", run["name"]))
+        if not match:
+            continue
+        kind, name, size = match.group(1), match.group(2), int(match.group(3) or 0)
+        key = (kind, name, size)
+        if run.get("error_occurred"):
+            errors[key] = run.get("error_message", "failed")
+            continue
+        if run.get("run_type", "iteration") == "aggregate" and run.get("aggregate_name") != "median":
+            continue
+        if kind == "throughput":
+            value = run["bytes_per_second"]
+        elif kind == "latency":
+            value = run["real_time"] * NS_PER_UNIT[run.get("time_unit", "ns")]
+        else:  # ns for one allocate and one deallocate
+            value = 1e9 / run["items_per_second"]
+        samples.setdefault(key, []).append(value)
+    results = {key: {"value": statistics.median(values), "error": None} for key, values in samples.items()}
+    for key, message in errors.items():
+        results[key] = {"value": None, "error": message}
+    return document.get("context", {}), results
+
+
+def value(results, kind, name, size=0):
+    entry = results.get((kind, name, size))
+    return entry["value"] if entry else None
+
+
+def cell(results, key, text):
+    entry = results.get(key)
+    if entry is None:
+        return "not run"
+    if entry["error"]:
+        return "failed: " + entry["error"].replace("|", "/").splitlines()[0]
+    return text(entry["value"])
+
+
+def fragments(context, results):
+    """The rendering as named pieces, in order: {"measured": text, "throughput": table, "throughput-words":
+    sentences, "latency": ..., "latency-words": ..., "alloc": ..., "alloc-words": ...}. A piece without
+    results is left out (a words piece also when one of its figures is missing)."""
+    pieces = {}
+    date = context.get("date", "an unknown date")
+    load_avg = context.get("load_avg")
+    machine = f"{context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz"
+    pieces["measured"] = (f"Measured {date} on {machine}"
+                          + (f", load average {', '.join(f'{x:.2f}' for x in load_avg)}" if load_avg else "")
+                          + ". Median of each benchmark's runs; wall-clock time.")
+    kinds = {kind for kind, _, _ in results}
+    if "throughput" in kinds:
+        throughput_pieces(pieces, results)
+    if "latency" in kinds:
+        latency_pieces(pieces, results)
+    if "alloc" in kinds:
+        alloc_pieces(pieces, results)
+    return {name: text for name, text in pieces.items() if text}
+
+
+TITLES = {
+    "throughput": "### Throughput: one process sends, the other reads",
+    "latency": "### Round trip of a 64-byte message",
+    "alloc": "### Allocating and freeing a 64-byte block, in one process",
+}
+
+
+def render(context, results):
+    """Everything as one markdown text, for the terminal and results.md."""
+    out = []
+    for name, text in fragments(context, results).items():
+        if name in TITLES:
+            out.append(TITLES[name])
+        out.append(text)
+    return "\n\n".join(out)
+
+
+def throughput_pieces(pieces, results):
+    sizes = sorted({size for kind, _, size in results if kind == "throughput"})
+    rows = ["| message | transport | throughput | vs memcpy | vs pipe |",
+            "| ---: | --- | ---: | ---: | ---: |"]
+    for size in sizes:
+        memcpy, pipe = value(results, "throughput", "memcpy", size), value(results, "throughput", "pipe", size)
+        for name in ["memcpy"] + TRANSPORTS:
+            key = ("throughput", name, size)
+            if key not in results:
+                continue
+            mine = results[key]["value"]
+            vs_pipe = "" if name == "memcpy" else ratio_text(ratio(mine, pipe))
+            rows.append(f"| {size_text(size)} | {TRANSPORT_NAMES[name]} | {cell(results, key, rate_text)} "
+                        f"| {ratio_text(ratio(mine, memcpy))} | {vs_pipe} |")
+    pieces["throughput"] = "\n".join(rows)
+    words = []
+    for size in sizes:
+        memcpy, pipe = value(results, "throughput", "memcpy", size), value(results, "throughput", "pipe", size)
+        ring, sock = value(results, "throughput", "ring", size), value(results, "throughput", "socket", size)
+        if None in (memcpy, pipe, ring, sock):
+            continue
+        words.append(f"- At {size_text(size)} a message, the ring moves {rate_text(ring)}: "
+                     f"{ratio_text(ratio(ring, memcpy))} what memcpy does in one process ({rate_text(memcpy)}), "
+                     f"and {ratio_text(ratio(ring, pipe))} the pipe ({rate_text(pipe)}); "
+                     f"the socket moves {rate_text(sock)}, {ratio_text(ratio(sock, pipe))} the pipe.")
+    pieces["throughput-words"] = "\n".join(words)
+
+
+def latency_pieces(pieces, results):
+    rows = ["| transport | round trip | vs pipe |", "| --- | ---: | ---: |"]
+    pipe = value(results, "latency", "pipe")
+    for name in TRANSPORTS:
+        key = ("latency", name, 0)
+        if key in results:
+            rows.append(f"| {TRANSPORT_NAMES[name]} | {cell(results, key, time_text)} "
+                        f"| {ratio_text(ratio(results[key]['value'], pipe))} |")
+    pieces["latency"] = "\n".join(rows)
+    latencies = [value(results, "latency", name) for name in TRANSPORTS]
+    if None not in latencies:
+        ring, pipe, sock = latencies
+        pieces["latency-words"] = (
+            f"- A round trip takes {time_text(ring)} through the ring, {time_text(pipe)} through the pipe "
+            f"and {time_text(sock)} through the socket: the ring's is {ratio_text(ratio(ring, pipe))} "
+            f"the pipe's, the socket's {ratio_text(ratio(sock, pipe))}.")
+
+
+def alloc_pieces(pieces, results):
+    rows = ["| allocator | allocate + deallocate | vs malloc |", "| --- | ---: | ---: |"]
+    malloc = value(results, "alloc", "malloc")
+    for name in ALLOCATORS:
+        key = ("alloc", name, 0)
+        if key in results:
+            rows.append(f"| {name} | {cell(results, key, time_text)} "
+                        f"| {ratio_text(ratio(results[key]['value'], malloc))} |")
+    pieces["alloc"] = "\n".join(rows)
+    costs = {name: value(results, "alloc", name) for name in ALLOCATORS}
+    if None not in costs.values():
+        others = ", ".join(f"{name} {time_text(ns)} ({ratio_text(ratio(ns, malloc))})"
+                           for name, ns in costs.items() if name != "malloc")
+        pieces["alloc-words"] = (f"- malloc and free take {time_text(malloc)} a block; in a managed segment: "
+                                 f"{others} malloc's time.")
+
+
+def plot(results, path):
+    gnuplot = shutil.which("gnuplot")
+    if not gnuplot:
+        sys.exit("render_results.py: gnuplot is not installed (scripts/bootstrap installs gnuplot-nox)")
+    sizes = sorted({size for kind, _, size in results if kind == "throughput"})
+    script = [
+        f"set terminal pngcairo size 900,540 font 'Sans,11'",
+        f"set output '{path}'",
+        "set title 'Throughput between two processes (memcpy: within one)'",
+        "set logscale xy",
+        "set xlabel 'message size'",
+        "set ylabel 'GB/s'",
+        "set grid",
+        "set key bottom right box opaque",
+        "set xtics (" + ", ".join(f"'{size_text(s)}' {s}" for s in sizes) + ")",
+        f"set xrange [{min(sizes, default=64) / 2}:{max(sizes, default=64) * 2}]",
+    ]
+    lines = []
+    for name in ["memcpy"] + TRANSPORTS:
+        points = [(s, value(results, "throughput", name, s)) for s in sizes]
+        points = [(s, v) for s, v in points if v]
+        if not points:
+            continue
+        script.append(f"${name} << EOD")
+        script += [f"{s} {v / 1e9}" for s, v in points]
+        script.append("EOD")
+        style = "dashtype 2" if name == "memcpy" else ""
+        lines.append(f"${name} using 1:2 with linespoints lw 2 pt 7 {style} title '{TRANSPORT_NAMES[name]}'")
+    if not lines:
+        sys.exit("render_results.py: no throughput results to plot")
+    script.append("plot " + ", ".join(lines))
+    subprocess.run([gnuplot], input="\n".join(script) + "\n", text=True, check=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results")
+    parser.add_argument("--markdown", help="write the tables and sentences here too")
+    parser.add_argument("--plot", help="draw throughput against size into this PNG")
+    parser.add_argument("--fragments", metavar="DIR",
+                        help="write each piece apart as DIR/ch08-NAME.md (the chapter page includes them)")
+    parser.add_argument("--quiet", action="store_true", help="print nothing on stdout")
+    args = parser.parse_args()
+    context, results = load(args.results)
+    if not results:
+        sys.exit(f"render_results.py: {args.results} holds no ipclab-bench results")
+    text = render(context, results)
+    if not args.quiet:
+        print(text)
+    if args.markdown:
+        pathlib.Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
+        pathlib.Path(args.markdown).write_text(text + "\n")
+    if args.fragments:
+        folder = pathlib.Path(args.fragments)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, piece in fragments(context, results).items():
+            (folder / f"ch08-{name}.md").write_text(piece + "\n")
+    if args.plot:
+        pathlib.Path(args.plot).parent.mkdir(parents=True, exist_ok=True)
+        plot(results, args.plot)
+
+
+if __name__ == "__main__":
+    main()
