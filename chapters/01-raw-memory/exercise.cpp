@@ -6,6 +6,8 @@
 // of the program is already written. Check your work with `./ipclab verify 01`;
 // `./ipclab hint 01` gives a hint. chapters/01-raw-memory/main.cpp is the
 // reference solution: try without it first.
+#include <iostream>
+
 #include "lesson.hpp"
 
 #include "harness/chapter.hpp"

@@ -5,6 +5,8 @@
 // segment's base, the same in every process, although each process maps the
 // segment at its own address. The child turns the handle back into an address,
 // prints the message and frees the block; the parent checks the memory came back.
+#include <iostream>
+
 #include "lesson.hpp"
 
 #include "harness/chapter.hpp"

@@ -7,6 +7,8 @@
 // `./ipclab verify 02`; `./ipclab hint 02` gives a hint.
 // chapters/02-named-objects/main.cpp (with lesson.cpp) is the reference
 // solution: try without it first.
+#include <iostream>
+
 #include "lesson.hpp"
 
 #include "harness/chapter.hpp"

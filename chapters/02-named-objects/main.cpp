@@ -6,6 +6,8 @@
 // and the objects' names: find<T>(name) gives it each object's address in its
 // own mapping and its length. It checks them, prints them and destroys them by
 // name; the parent then finds no object left and all the memory back.
+#include <iostream>
+
 #include "lesson.hpp"
 
 #include "harness/chapter.hpp"

@@ -7,6 +7,8 @@
 // already written. Check your work with `./ipclab verify 03`; `./ipclab hint
 // 03` gives a hint. chapters/03-offset-list/main.cpp (with lesson.cpp) is the
 // reference solution: try without it first.
+#include <iostream>
+
 #include "lesson.hpp"
 
 #include "harness/chapter.hpp"

@@ -7,6 +7,8 @@
 // offset_ptr stores a distance, not an address. The parent also stores the
 // head as a raw pointer: in the child that value is an address of the
 // parent's mapping, outside the child's own, and is never followed.
+#include <iostream>
+
 #include "lesson.hpp"
 
 #include "harness/chapter.hpp"

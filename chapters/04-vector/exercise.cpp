@@ -9,6 +9,7 @@
 // chapters/04-vector/main.cpp (with lesson.cpp's build_vector) is the
 // reference solution: try without it first.
 #include <algorithm>
+#include <iostream>
 
 #include "lesson.hpp"
 

@@ -7,6 +7,7 @@
 // the parent, which sees the sorted elements through its mapping, destroys the
 // vector and checks that every byte of the grown buffer came back.
 #include <algorithm>
+#include <iostream>
 
 #include "lesson.hpp"
 

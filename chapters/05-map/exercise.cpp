@@ -9,6 +9,7 @@
 // chapters/05-map/main.cpp (with lesson.cpp's build_map, erase_odd_keys and
 // insert_new_keys) is the reference solution: try without it first.
 #include <algorithm>
+#include <iostream>
 
 #include "lesson.hpp"
 

@@ -8,6 +8,7 @@
 // parent sees the changed map through its own mapping, key by key, then
 // destroys it and checks the free memory came back.
 #include <algorithm>
+#include <iostream>
 
 #include "lesson.hpp"
 

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstring>
 #include <sys/resource.h>
+#include <iostream>
 
 #include "lesson.hpp"
 

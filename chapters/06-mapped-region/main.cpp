@@ -8,6 +8,7 @@
 // kernel stops it with SIGSEGV.
 #include <csignal>
 #include <cstring>
+#include <iostream>
 #include <sys/resource.h>
 
 #include "lesson.hpp"

@@ -9,6 +9,7 @@
 // chapters/07-mutexes/main.cpp is the reference solution: try without it first.
 #include <csignal>
 #include <unistd.h>
+#include <iostream>
 
 #include "lesson.hpp"
 

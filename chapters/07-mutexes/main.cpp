@@ -11,6 +11,7 @@
 // named_mutex (a POSIX semaphore) stays locked until its name is removed.
 #include <csignal>
 #include <unistd.h>
+#include <iostream>
 
 #include "lesson.hpp"
 
