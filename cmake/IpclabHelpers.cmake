@@ -6,12 +6,18 @@ set(IPCLAB_TEST_TIMEOUT 60 CACHE STRING "Default CTest timeout (seconds) of one 
 # sanitizer presets' ASAN_OPTIONS. A list of NAME=VALUE.
 set(IPCLAB_TEST_ENVIRONMENT "" CACHE STRING "NAME=VALUE;... set for every test")
 
-# ipclab_use_pch(target): compile `target` with the shared precompiled header
-# of the Boost.Interprocess headers (harness/CMakeLists.txt), unless the build
-# was configured with -DIPCLAB_PCH=OFF (to measure what it saves).
+# ipclab_use_pch(target [FROM holder]): compile `target` with a shared
+# precompiled header: the Boost.Interprocess headers of ipclab_pch
+# (harness/CMakeLists.txt), or those plus GoogleTest's of another holder
+# (tests/CMakeLists.txt), unless the build was configured with
+# -DIPCLAB_PCH=OFF (to measure what it saves).
 function(ipclab_use_pch target)
+  cmake_parse_arguments(PARSE_ARGV 1 P "" "FROM" "")
+  if(NOT P_FROM)
+    set(P_FROM ipclab_pch)
+  endif()
   if(IPCLAB_PCH)
-    target_precompile_headers(${target} REUSE_FROM ipclab_pch)
+    target_precompile_headers(${target} REUSE_FROM ${P_FROM})
   endif()
 endfunction()
 
@@ -149,7 +155,7 @@ function(ipclab_add_gtest)
   endif()
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBRARIES} ipclab::catalog GTest::gtest GTest::gtest_main)
-  ipclab_use_pch(${T_NAME})
+  ipclab_use_pch(${T_NAME} FROM ipclab_test_support)
   gtest_discover_tests(${T_NAME}
     TEST_PREFIX "${T_NAME}."
     TEST_LIST ${T_NAME}_TESTS
