@@ -25,12 +25,8 @@ const std::string message_line = std::string(ch01::greeting) + "\n";
 
 
 // The test plays the parent: it owns a fresh segment; the chapter binary is the child.
-class RawMemory : public ::testing::Test {
+class RawMemory : public support::owned_segment_test<ch01::segment_size> {
  protected:
-  harness::segment_owner owner{harness::unique_name("ch01test")};
-  managed_shared_memory segment{create_only, owner.c_str(), ch01::segment_size, nullptr,
-                                harness::owner_only()};
-
   harness::spawn_result child_reads(handle_t handle) {
     return run_child_role("01", {owner.name(), std::to_string(handle)});
   }

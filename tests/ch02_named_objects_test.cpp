@@ -27,12 +27,8 @@ namespace {
 const std::vector<std::string> lesson_names{ch02::instance_name, ch02::array_name, ch02::array_it_name};
 
 // The test plays the parent: it owns a fresh segment; the chapter binary is the child.
-class NamedObjects : public ::testing::Test {
+class NamedObjects : public support::owned_segment_test<ch02::segment_size> {
  protected:
-  harness::segment_owner owner{harness::unique_name("ch02test")};
-  managed_shared_memory segment{create_only, owner.c_str(), ch02::segment_size, nullptr,
-                                harness::owner_only()};
-
   harness::spawn_result child_run() { return run_child_role("02", {owner.name()}); }
 };
 

@@ -36,12 +36,8 @@ std::vector<list_node*> nodes_of(managed_shared_memory& segment) {
 }
 
 // The test plays the parent: it owns a fresh segment; the chapter binary is the child.
-class OffsetList : public ::testing::Test {
+class OffsetList : public support::owned_segment_test<ch03::segment_size> {
  protected:
-  harness::segment_owner owner{harness::unique_name("ch03test")};
-  managed_shared_memory segment{create_only, owner.c_str(), ch03::segment_size, nullptr,
-                                harness::owner_only()};
-
   harness::spawn_result child_run() { return run_child_role("03", {owner.name()}); }
 };
 

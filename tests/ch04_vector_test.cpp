@@ -50,12 +50,8 @@ std::string descending_line() {
 
 
 // The test plays the parent: it owns a fresh segment; the chapter binary is the child.
-class VectorInSegment : public ::testing::Test {
+class VectorInSegment : public support::owned_segment_test<ch04::segment_size> {
  protected:
-  harness::segment_owner owner{harness::unique_name("ch04test")};
-  managed_shared_memory segment{create_only, owner.c_str(), ch04::segment_size, nullptr,
-                                harness::owner_only()};
-
   harness::spawn_result child_sorts(const std::string& name = ch04::vector_name) {
     return run_child_role("04", {owner.name(), name});
   }

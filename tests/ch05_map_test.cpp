@@ -49,12 +49,8 @@ Pairs changed_pairs() {
 }
 
 // The test plays the parent: it owns a fresh segment; the chapter binary is the child.
-class MapInSegment : public ::testing::Test {
+class MapInSegment : public support::owned_segment_test<ch05::segment_size> {
  protected:
-  harness::segment_owner owner{harness::unique_name("ch05test")};
-  managed_shared_memory segment{create_only, owner.c_str(), ch05::segment_size, nullptr,
-                                harness::owner_only()};
-
   harness::spawn_result child_changes(const std::string& name = ch05::map_name) {
     return run_child_role("05", {owner.name(), name});
   }

@@ -41,17 +41,14 @@ std::string sem_entry(const std::string& mutex_name) { return "/dev/shm/sem." + 
 
 // The test plays the parent: it owns a fresh segment with a counter, and a
 // fresh named mutex; the chapter binary plays the children.
-class Mutexes : public ::testing::Test {
+class Mutexes : public support::owned_segment_test<ch07::segment_size> {
  protected:
-  harness::segment_owner segment_owner{harness::unique_name("ch07test")};
-  managed_shared_memory segment{create_only, segment_owner.c_str(), ch07::segment_size, nullptr,
-                                harness::owner_only()};
   ch07::shared_counter& counter = ch07::construct_counter(segment);
   harness::owner<named_mutex> mutex_owner{harness::unique_name("ch07test")};
   named_mutex mutex{create_only, mutex_owner.c_str(), harness::owner_only()};
 
   std::vector<std::string> count_args(unsigned long rounds) const {
-    return {"child", "count", segment_owner.name(), mutex_owner.name(), std::to_string(rounds)};
+    return {"child", "count", owner.name(), mutex_owner.name(), std::to_string(rounds)};
   }
 
   // `children` counting children at once, `rounds` rounds each.
@@ -62,7 +59,7 @@ class Mutexes : public ::testing::Test {
   }
 
   harness::spawn_result hold(const std::string& kind) const {
-    return run_child_role("07", {"hold", segment_owner.name(), mutex_owner.name(), kind});
+    return run_child_role("07", {"hold", owner.name(), mutex_owner.name(), kind});
   }
 };
 
@@ -77,7 +74,7 @@ TEST_F(Mutexes, AFullSegmentIsOneSentenceAndExitCode3NotABareBadAlloc) {
   const auto free_before = segment.get_free_memory();
   ASSERT_LT(free_before, 16u + 64u) << "the test could not fill the segment";
 
-  const auto child = run_child_role("07", {"count", segment_owner.name(), mutex_owner.name(), "1"});
+  const auto child = run_child_role("07", {"count", owner.name(), mutex_owner.name(), "1"});
   EXPECT_TRUE(support::rejected_cleanly(child, harness::exit_resource, "the segment has no free block of 16 bytes"));
   EXPECT_EQ(segment.get_free_memory(), free_before);
   EXPECT_TRUE(segment.check_sanity());
@@ -121,7 +118,7 @@ TEST(Chapter07Program, ParentRoleExitsZeroAfterTheStressAndBothDeadHolders) {
 // ends. One child counting alone adds exactly its rounds and frees its blocks.
 TEST_F(Mutexes, ChildCountsExactlyItsRoundsAndFreesEveryBlock) {
   const auto free_before = segment.get_free_memory();
-  const auto child = run_child_role("07", {"count", segment_owner.name(), mutex_owner.name(), "100"});
+  const auto child = run_child_role("07", {"count", owner.name(), mutex_owner.name(), "100"});
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
   EXPECT_EQ(child.out, "counted 100\n");
   EXPECT_EQ(counter.value, 100);
@@ -172,7 +169,7 @@ TEST_F(Mutexes, StressFourChildrenAtOnceForSecondsLoseNoIncrementAndLeakNoMemory
 // counter shows one: the child's update is lost.
 TEST_F(Mutexes, AnUnlockedIncrementSpanningAChildsIncrementLosesIt) {
   const long read = counter.value;
-  const auto child = run_child_role("07", {"count", segment_owner.name(), mutex_owner.name(), "1"});
+  const auto child = run_child_role("07", {"count", owner.name(), mutex_owner.name(), "1"});
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
   ASSERT_EQ(counter.value, read + 1) << "the child's increment landed between the read and the write";
   counter.value = read + 1;  // this process's increment, from its stale read
@@ -189,7 +186,7 @@ TEST_F(Mutexes, AChildsIncrementWaitsWhileThisProcessHoldsTheLockAndBothCount) {
     scoped_lock<interprocess_mutex> lock(counter.mutex);
     const long read = counter.value;
     std::thread runner([&] {
-      child = run_child_role("07", {"count", segment_owner.name(), mutex_owner.name(), "1"});
+      child = run_child_role("07", {"count", owner.name(), mutex_owner.name(), "1"});
     });
     std::this_thread::sleep_for(300ms);
     EXPECT_EQ(counter.value, read) << "the child incremented while this process held the lock";
@@ -337,7 +334,7 @@ class MutexesBadInput : public Mutexes, public ::testing::WithParamInterface<Bad
 
 TEST_P(MutexesBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
   const auto free_before = segment.get_free_memory();
-  auto args = support::substitute(GetParam().args, "SEGMENT", segment_owner.name());
+  auto args = support::substitute(GetParam().args, "SEGMENT", owner.name());
   args = support::substitute(args, "MUTEX", mutex_owner.name());
   args = support::substitute(args, "EMPTY", empty_owner.name());
   auto sentence = support::substitute(GetParam().sentence, "EMPTY", empty_owner.name());

@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "harness/catalog.hpp"
+#include "harness/names.hpp"
+#include "harness/segment_owner.hpp"
 #include "harness/spawn.hpp"
 
 namespace ipclab::harness {
@@ -19,6 +21,17 @@ void PrintTo(const chapter_entry& chapter, std::ostream* out);
 }  // namespace ipclab::harness
 
 namespace ipclab::support {
+
+/// The base of a test that plays the parent: it owns a fresh managed segment
+/// of `Size` bytes, created owner-only under a unique name and removed after
+/// the test, whatever happens in it.
+template <std::size_t Size>
+class owned_segment_test : public ::testing::Test {
+ protected:
+  harness::segment_owner owner{harness::unique_name("test")};
+  boost::interprocess::managed_shared_memory segment{boost::interprocess::create_only, owner.c_str(), Size,
+                                                     nullptr, harness::owner_only()};
+};
 
 /// The built program of chapter `number` (from the catalog), or the program
 /// named by the environment variable IPCLAB_CHAPTER_PROGRAM when it is set:
