@@ -116,13 +116,15 @@ struct ring {
 
  private:
   // One wait on `condition`, marked in `waiting` so that the other side
-  // notifies. Wakes at least once a second to look at `abandoned`.
+  // notifies. Wakes at least once a second to look at `abandoned`. It gives
+  // up only before sleeping: a caller woken by the abandon re-checks its
+  // condition first, because the other process may have written its last
+  // bytes (its answer) just before it ended.
   void wait(lock& held, boost::interprocess::interprocess_condition& condition, bool& waiting) {
     if (abandoned) throw peer_gone("the other process ended while this one waited for it");
     waiting = true;
     condition.timed_wait(held, std::chrono::system_clock::now() + std::chrono::seconds(1));
     waiting = false;
-    if (abandoned) throw peer_gone("the other process ended while this one waited for it");
   }
 };
 
