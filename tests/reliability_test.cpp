@@ -79,15 +79,15 @@ spawn_result run_parent(const chapter_entry& chapter, const std::string& fault,
 class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
  protected:
   // How many steps the busiest child narrates in a clean run. Also sets
-  // `child_seconds`: a child timeout that a clean run fits in three times
-  // over, at least 1 s (a sanitizer build runs much slower).
+  // `child_timeout`: long enough for a clean run three times over (a
+  // sanitizer build runs much slower), at least 300 ms, in whole 100 ms.
   int child_steps() {
     const auto clean = spawn(GetParam().program, {});
     EXPECT_TRUE(clean.succeeded()) << clean.describe() << "\n" << clean.err;
-    child_seconds = std::max<long>(1, (3 * clean.elapsed.count() + 999) / 1000);
+    child_timeout = std::chrono::milliseconds(std::max<long>(300, (3 * clean.elapsed.count() + 99) / 100 * 100));
     return most_steps(steps_of(clean.err, "child"));
   }
-  long child_seconds = 1;
+  std::chrono::milliseconds child_timeout{300};
 
   // A run whose child met `fault` at `step`: the parent failed, said so, and
   // left nothing behind; no child of it still runs.
@@ -121,9 +121,11 @@ TEST_P(EveryChapter, AChildHungAtAnyStepIsKilledAtItsTimeoutAndReported) {
   for (int step = 1; step <= steps; ++step) {
     SCOPED_TRACE("child:hang@" + std::to_string(step));
     const auto parent = run_parent(GetParam(), "child:hang@" + std::to_string(step), std::chrono::seconds(60),
-                                   std::to_string(child_seconds * 1000));
-    expect_clean_failure(parent, "timed out after " + std::to_string(child_seconds) + " s", step);
-    EXPECT_LT(parent.elapsed, std::chrono::seconds(child_seconds * 3 + 5));
+                                   std::to_string(child_timeout.count()));
+    // The harness's own wording for that timeout: "timed out after 300 ms".
+    const auto timed_out = spawn_result{.how = ending::timed_out, .timeout = child_timeout}.describe();
+    expect_clean_failure(parent, timed_out, step);
+    EXPECT_LT(parent.elapsed, child_timeout * 3 + std::chrono::seconds(5));
   }
 }
 
