@@ -58,6 +58,7 @@ namespace {
 // descriptor is marked close-on-exec before Boost's close_all() runs.
 struct own_group_and_die_with_parent {
   std::vector<int> keep_open;  // spawn_options::keep_open, sorted in on_setup
+  pid_t spawner = ::getpid();  // taken in the parent, before the fork
 
   // Before the fork, in the parent.
   bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
@@ -70,6 +71,8 @@ struct own_group_and_die_with_parent {
                                const char* const*) {
     if (::setpgid(0, 0) != 0 || ::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
       return bp::error_code(errno, bp::system_category());
+    // The spawner may have died between fork and prctl: then no signal comes.
+    if (::getppid() != spawner) return bp::error_code(ESRCH, bp::system_category());
     unsigned first = 3;  // after stdin, stdout, stderr
     for (const int fd : keep_open) {
       if (fd < 3) continue;
