@@ -144,16 +144,9 @@ TEST_F(MapInSegment, DestroyReturnsTheFreeMemory) {
   const auto child = child_changes();
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
 
-  EXPECT_TRUE(segment.destroy<MyMap>(ch05::map_name));
-  EXPECT_EQ(segment.get_free_memory(), free_before);
-  EXPECT_TRUE(segment.all_memory_deallocated());
-  EXPECT_TRUE(segment.check_sanity());
-  EXPECT_EQ(segment.get_num_named_objects(), named_before);
-  const auto found = segment.find<MyMap>(ch05::map_name);
-  EXPECT_EQ(found.first, nullptr);
-  // The docs promise only the null pointer; 1.81's priv_generic_find also sets the count to 0.
-  EXPECT_EQ(found.second, 0u);
-  EXPECT_FALSE(segment.destroy<MyMap>(ch05::map_name));
+  const bool destroyed = segment.destroy<MyMap>(ch05::map_name);
+  EXPECT_TRUE(support::destroyed_without_a_trace<MyMap>(segment, ch05::map_name, destroyed, free_before,
+                                                        named_before));
 }
 
 // Documented (std::map semantics, which boost::container::map follows):

@@ -33,6 +33,34 @@ class owned_segment_test : public ::testing::Test {
                                                      nullptr, harness::owner_only()};
 };
 
+/// After `segment.destroy<T>(name)`: success when it returned true (pass its
+/// result), the free memory and the number of named objects are back to what
+/// they were before the object was built, all memory is deallocated, the
+/// segment is sane, find<T> returns null with a count of 0 (the docs promise
+/// only the null pointer; 1.81 also zeroes the count), and a second destroy
+/// returns false.
+template <class T>
+::testing::AssertionResult destroyed_without_a_trace(boost::interprocess::managed_shared_memory& segment,
+                                                     const char* name, bool destroyed,
+                                                     std::size_t free_before, std::size_t named_before) {
+  auto failure = ::testing::AssertionFailure();
+  bool failed = false;
+  auto check = [&](bool holds, const std::string& what) {
+    if (!holds) failure << (failed ? "; " : "") << what;
+    failed = failed || !holds;
+  };
+  check(destroyed, "destroy returned false");
+  check(segment.get_free_memory() == free_before, "free memory is " + std::to_string(segment.get_free_memory()) +
+                                                      ", not " + std::to_string(free_before));
+  check(segment.all_memory_deallocated(), "not all memory is deallocated");
+  check(segment.check_sanity(), "the segment fails its sanity check");
+  check(segment.get_num_named_objects() == named_before, "the number of named objects is not back");
+  const auto found = segment.find<T>(name);
+  check(found.first == nullptr && found.second == 0, "find still returns the object or a count");
+  check(!segment.destroy<T>(name), "a second destroy returned true");
+  return failed ? failure : ::testing::AssertionSuccess();
+}
+
 /// The built program of chapter `number` (from the catalog), or the program
 /// named by the environment variable IPCLAB_CHAPTER_PROGRAM when it is set:
 /// `ipclab verify` checks an exercise with the chapter's own tests that way.
