@@ -96,7 +96,12 @@ std::vector<std::string> environment_with(
     for (const auto& change : changes) replaced = replaced || change.first == key;
     if (!replaced) result.emplace_back(line);
   }
-  for (const auto& [key, value] : changes) result.push_back(key + '=' + value);
+  // A later change of one variable wins (a request's own over the options').
+  for (auto change = changes.begin(); change != changes.end(); ++change) {
+    const auto overridden = std::any_of(change + 1, changes.end(),
+                                        [&](const auto& later) { return later.first == change->first; });
+    if (!overridden) result.push_back(change->first + '=' + change->second);
+  }
   return result;
 }
 
@@ -140,7 +145,9 @@ class running_child {
       : out_(context), err_(context), deadline_(context, options.timeout) {
     result.timeout = options.timeout;
     try {
-      const auto environment = environment_with(options.environment);
+      auto changes = options.environment;
+      changes.insert(changes.end(), request.environment.begin(), request.environment.end());
+      const auto environment = environment_with(changes);
       if (options.capture)
         process_.emplace(context, request.program, request.args, bp::process_stdio{nullptr, out_, err_},
                          bp::process_environment(environment), own_group_and_die_with_parent{options.keep_open});

@@ -68,6 +68,9 @@ spawn_result spawn(const std::filesystem::path& program, const std::vector<std::
 struct spawn_request {
   std::filesystem::path program;  ///< the executable
   std::vector<std::string> args;  ///< its arguments, argv[1] onwards
+  /// Variables for this child alone, on top of spawn_options::environment
+  /// (a variable in both takes this value).
+  std::vector<std::pair<std::string, std::string>> environment = {};
 };
 
 /// Runs all `requests` at once (each as spawn() would, each with its own

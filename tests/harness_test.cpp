@@ -12,8 +12,10 @@
 #include "harness/segment_owner.hpp"
 #include "harness/spawn.hpp"
 #include "harness/sweep.hpp"
+#include "support.hpp"
 
 using namespace ipclab::harness;
+namespace support = ipclab::support;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 namespace bip = boost::interprocess;
@@ -138,16 +140,17 @@ TEST(Spawn, ReportsACrashAsTheSignal) {
 }
 
 TEST(Spawn, KillsAChildThatOutlivesItsTimeout) {
-  const auto result = misbehave({"sleep", "30"}, {.timeout = 500ms});
+  const auto result = misbehave({"sleep", "30"}, {.timeout = 300ms});
   EXPECT_EQ(result.how, ending::timed_out);
-  EXPECT_EQ(result.describe(), "timed out after 500 ms");
-  EXPECT_GE(result.elapsed, 500ms);
+  EXPECT_EQ(result.describe(), "timed out after 300 ms");
+  EXPECT_GE(result.elapsed, 300ms);
   EXPECT_LT(result.elapsed, 10s);
   EXPECT_NE(::kill(result.pid, 0), 0) << "the timed-out child still runs";
 }
 
 TEST(Spawn, KillsAGrandchildThatHoldsTheOutputOpen) {
-  const auto result = misbehave({"orphan"}, {.timeout = 700ms});
+  // Long enough for the child to have exited and left its grandchild.
+  const auto result = misbehave({"orphan"}, {.timeout = support::hang_timeout(misbehave({"exit", "0"}).elapsed)});
   EXPECT_EQ(result.how, ending::timed_out) << result.describe();
   EXPECT_LT(result.elapsed, 10s);
 }
@@ -175,9 +178,25 @@ TEST(Spawn, ManyRunsItsChildrenAtTheSameTime) {
 }
 
 TEST(Spawn, ManyGivesEachChildItsOwnDeadline) {
-  const auto results = spawn_many({{MISBEHAVE, {"sleep", "30"}}, {MISBEHAVE, {"exit", "0"}}}, {.timeout = 3s});
-  EXPECT_EQ(results[0].describe(), "timed out after 3 s");
+  const auto deadline = support::hang_timeout(misbehave({"exit", "0"}).elapsed);
+  const auto results = spawn_many({{MISBEHAVE, {"sleep", "30"}}, {MISBEHAVE, {"exit", "0"}}}, {.timeout = deadline});
+  EXPECT_EQ(results[0].how, ending::timed_out) << results[0].describe();
+  EXPECT_EQ(results[0].timeout, deadline);
   EXPECT_EQ(results[1].describe(), "exited 0");
+}
+
+// A request's own variables go to its child alone, and win over the options'.
+TEST(Spawn, ManyGivesEachChildItsOwnEnvironment) {
+  const auto results = spawn_many({{"/usr/bin/printenv", {"IPCLAB_SPAWN_TEST"}, {{"IPCLAB_SPAWN_TEST", "mine"}}},
+                                   {"/usr/bin/printenv", {"IPCLAB_SPAWN_TEST"}}},
+                                  {.environment = {{"IPCLAB_SPAWN_TEST", "shared"}}});
+  EXPECT_EQ(results[0].out, "mine\n");
+  EXPECT_EQ(results[1].out, "shared\n");
+}
+
+TEST(Spawn, DescribesATimeoutInWholeSecondsOrInMilliseconds) {
+  EXPECT_EQ((spawn_result{.how = ending::timed_out, .timeout = 3s}.describe()), "timed out after 3 s");
+  EXPECT_EQ((spawn_result{.how = ending::timed_out, .timeout = 1500ms}.describe()), "timed out after 1500 ms");
 }
 
 TEST(Spawn, NamesSignals) {

@@ -20,6 +20,7 @@
 #include "support.hpp"
 
 using namespace ipclab::harness;
+namespace support = ipclab::support;
 namespace fs = std::filesystem;
 
 namespace {
@@ -57,8 +58,8 @@ std::vector<pid_t> processes_mentioning(const std::string& text) {
 
 // Waits up to 5 s for no process to mention `text`.
 bool none_mentioning(const std::string& text) {
-  for (int i = 0; i < 50 && !processes_mentioning(text).empty(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (int i = 0; i < 500 && !processes_mentioning(text).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   return processes_mentioning(text).empty();
 }
 
@@ -79,15 +80,27 @@ spawn_result run_parent(const chapter_entry& chapter, const std::string& fault,
 class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
  protected:
   // How many steps the busiest child narrates in a clean run. Also sets
-  // `child_timeout`: long enough for a clean run three times over (a
-  // sanitizer build runs much slower), at least 300 ms, in whole 100 ms.
+  // `child_timeout` from how long that run took.
   int child_steps() {
     const auto clean = spawn(GetParam().program, {});
     EXPECT_TRUE(clean.succeeded()) << clean.describe() << "\n" << clean.err;
-    child_timeout = std::chrono::milliseconds(std::max<long>(300, (3 * clean.elapsed.count() + 99) / 100 * 100));
+    child_timeout = support::hang_timeout(clean.elapsed);
     return most_steps(steps_of(clean.err, "child"));
   }
   std::chrono::milliseconds child_timeout{300};
+
+  // The chapter's parent run once for every step 1..steps, each with its
+  // children meeting `fault` (kill, hang) at that step and given
+  // `timeout`. All at once, each with its own segment and children: the
+  // test waits out one timeout, not one a step.
+  std::vector<spawn_result> with_child_fault_at_every_step(const std::string& fault, int steps,
+                                                           std::chrono::milliseconds timeout) {
+    std::vector<spawn_request> parents;
+    for (int step = 1; step <= steps; ++step)
+      parents.push_back({GetParam().program, {}, {{"IPCLAB_FAULT", "child:" + fault + "@" + std::to_string(step)}}});
+    return spawn_many(parents, {.timeout = std::chrono::seconds(60),
+                                .environment = {{"IPCLAB_CHILD_TIMEOUT_MS", std::to_string(timeout.count())}}});
+  }
 
   // A run whose child met `fault` at `step`: the parent failed, said so, and
   // left nothing behind; no child of it still runs.
@@ -108,24 +121,23 @@ class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
 TEST_P(EveryChapter, AChildKilledAtAnyStepIsReportedAsKilledAtThatStep) {
   const int steps = child_steps();
   ASSERT_GT(steps, 0);
+  const auto parents = with_child_fault_at_every_step("kill", steps, std::chrono::seconds(20));
   for (int step = 1; step <= steps; ++step) {
     SCOPED_TRACE("child:kill@" + std::to_string(step));
-    expect_clean_failure(run_parent(GetParam(), "child:kill@" + std::to_string(step), std::chrono::seconds(60), "20000"),
-                         "killed by SIGKILL", step);
+    expect_clean_failure(parents[step - 1], "killed by SIGKILL", step);
   }
 }
 
 TEST_P(EveryChapter, AChildHungAtAnyStepIsKilledAtItsTimeoutAndReported) {
   const int steps = child_steps();
   ASSERT_GT(steps, 0);
+  const auto parents = with_child_fault_at_every_step("hang", steps, child_timeout);
+  // The harness's own wording for that timeout: "timed out after 300 ms".
+  const auto timed_out = spawn_result{.how = ending::timed_out, .timeout = child_timeout}.describe();
   for (int step = 1; step <= steps; ++step) {
     SCOPED_TRACE("child:hang@" + std::to_string(step));
-    const auto parent = run_parent(GetParam(), "child:hang@" + std::to_string(step), std::chrono::seconds(60),
-                                   std::to_string(child_timeout.count()));
-    // The harness's own wording for that timeout: "timed out after 300 ms".
-    const auto timed_out = spawn_result{.how = ending::timed_out, .timeout = child_timeout}.describe();
-    expect_clean_failure(parent, timed_out, step);
-    EXPECT_LT(parent.elapsed, child_timeout * 3 + std::chrono::seconds(5));
+    expect_clean_failure(parents[step - 1], timed_out, step);
+    EXPECT_LT(parents[step - 1].elapsed, child_timeout * 3 + std::chrono::seconds(5));
   }
 }
 
@@ -137,7 +149,9 @@ INSTANTIATE_TEST_SUITE_P(Chaos, EveryChapter, ::testing::ValuesIn(catalog()),
 // opens every test run removes the segment of the dead creator.
 TEST(Chaos, AParentKilledWhileItsChildRunsLeavesAStaleSegmentTheSweepRemoves) {
   const auto& chapter = catalog().front();
-  const auto parent = run_parent(chapter, "child:hang@1", std::chrono::milliseconds(1500), "60000");
+  // Killed once its child has surely started: after three clean runs' time.
+  const auto clean = spawn(chapter.program, {});
+  const auto parent = run_parent(chapter, "child:hang@1", support::hang_timeout(clean.elapsed), "60000");
   ASSERT_EQ(parent.how, ending::timed_out) << parent.describe() << "\n" << parent.err;
   const auto segment = segment_created_in(parent.err);
   ASSERT_FALSE(segment.empty()) << parent.err;

@@ -1,5 +1,6 @@
 #include "support.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <regex>
@@ -23,6 +24,10 @@ std::string chapter_program(const std::string& number) {
   const auto* chapter = harness::find_chapter(number);
   if (!chapter) ADD_FAILURE() << "no chapter " << number << " in the catalog";
   return chapter ? chapter->program : "/nonexistent/chapter-" + number;
+}
+
+std::chrono::milliseconds hang_timeout(std::chrono::milliseconds clean_run) {
+  return std::chrono::milliseconds(std::max<long>(300, (3 * clean_run.count() + 99) / 100 * 100));
 }
 
 harness::spawn_result run_child_role(const std::string& number, const std::vector<std::string>& args) {

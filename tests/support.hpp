@@ -2,6 +2,7 @@
 // What the chapter tests share: running a chapter's roles, reading narration
 // and error lines, and preparing segments.
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -65,6 +66,13 @@ template <class T>
 /// named by the environment variable IPCLAB_CHAPTER_PROGRAM when it is set:
 /// `ipclab verify` checks an exercise with the chapter's own tests that way.
 std::string chapter_program(const std::string& number);
+
+/// How long to let a child run that is expected to hang before it is killed:
+/// three times `clean_run`, what the same run took here when nothing hung (a
+/// sanitizer or Valgrind build runs many times slower), at least 300 ms, in
+/// whole 100 ms. Long enough for the child to reach its hang on any build;
+/// no longer, because the suite waits it out.
+std::chrono::milliseconds hang_timeout(std::chrono::milliseconds clean_run);
 
 /// Runs chapter `number` as the child role with `args`.
 harness::spawn_result run_child_role(const std::string& number, const std::vector<std::string>& args);
