@@ -10,6 +10,9 @@
 //   throughput/T/SIZE  this process sends SIZE-byte messages, the peer reads them
 //   latency/T          a 64-byte message goes to the peer and comes back
 //   alloc/A            256 blocks of 64 B allocated, then freed, in one process
+//   spawn/true         /bin/true started and waited for
+//   spawn/chapter      chapter 01's program started as a child on a segment of
+//                      this process, and waited for: what a chapter test does
 //
 // `ipclab-bench --smoke` runs every benchmark at its smallest sizes only (the
 // test suite's smoke test); every other option is Google Benchmark's. The
@@ -36,10 +39,12 @@
 #include <boost/interprocess/managed_shared_memory.hpp>
 #include <boost/interprocess/mem_algo/simple_seq_fit.hpp>
 
+#include "harness/catalog.hpp"
 #include "harness/chapter.hpp"
 #include "harness/names.hpp"
 #include "harness/segment_owner.hpp"
 #include "harness/spawn.hpp"
+#include "lesson.hpp"  // chapter 01's: segment_size, greeting, write_message()
 #include "ring.hpp"
 
 namespace bip = boost::interprocess;
@@ -448,6 +453,47 @@ void alloc_malloc(benchmark::State& state) {
   allocation_rounds(state, [] { return std::malloc(block_size); }, [](void* b) { std::free(b); });
 }
 
+// ---- starting a process ---------------------------------------------------------
+
+//! [spawn]
+// One iteration starts a program and waits for it to end, through the same
+// harness::spawn() every test uses. /bin/true does nothing: it is the floor,
+// what fork, exec and wait cost on this machine.
+void spawn_true(benchmark::State& state) {
+  guarded(state, [&] {
+    for (auto _ : state) {
+      const auto run = harness::spawn("/bin/true", {});
+      if (!run.succeeded()) throw harness::invariant_error("/bin/true " + run.describe());
+    }
+  });
+}
+
+// What a chapter test does for each child it runs: this process plays chapter
+// 01's parent, writing the greeting in a block of its segment, and the real
+// ipclab-ch01 is the child that prints it and frees the block. The segment is
+// created once; its creation is not part of an iteration.
+void spawn_chapter(benchmark::State& state) {
+  guarded(state, [&] {
+    const auto* chapter = harness::find_chapter("01");
+    if (!chapter) throw std::runtime_error("chapter 01 is not in this build's catalog: no child to spawn");
+    harness::segment_owner owner(harness::unique_name("bench"));
+    bip::managed_shared_memory segment(bip::create_only, owner.c_str(), ch01::segment_size, nullptr,
+                                       harness::owner_only());
+    const auto free_before = segment.get_free_memory();
+    const auto printed = std::string(ch01::greeting) + "\n";
+    for (auto _ : state) {
+      const auto handle = ch01::write_message(segment, ch01::greeting);
+      const auto child = harness::spawn(chapter->program, {"child", owner.name(), std::to_string(handle)});
+      if (!child.succeeded())
+        throw harness::invariant_error("the ipclab-ch01 child " + child.describe() + ": " + child.err);
+      if (child.out != printed) throw harness::invariant_error("the ipclab-ch01 child printed '" + child.out + "'");
+      if (segment.get_free_memory() != free_before)
+        throw harness::invariant_error("the ipclab-ch01 child did not free the block");
+    }
+  });
+}
+//! [spawn]
+
 //! [register]
 void register_benchmarks(bool smoke) {
   // 64 B, 4 KiB, 256 KiB, 16 MiB; the smoke test takes the two smallest.
@@ -470,6 +516,9 @@ void register_benchmarks(bool smoke) {
   benchmark::RegisterBenchmark("alloc/simple_seq_fit", alloc_segment<seq_fit_segment>)->UseRealTime();
   benchmark::RegisterBenchmark("alloc/node_allocator", alloc_pool<node_allocator>)->UseRealTime();
   benchmark::RegisterBenchmark("alloc/adaptive_pool", alloc_pool<adaptive_pool>)->UseRealTime();
+  // A spawn takes a millisecond or so: microseconds read better than nanoseconds.
+  benchmark::RegisterBenchmark("spawn/true", spawn_true)->UseRealTime()->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("spawn/chapter", spawn_chapter)->UseRealTime()->Unit(benchmark::kMicrosecond);
 }
 //! [register]
 

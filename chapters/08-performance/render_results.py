@@ -5,13 +5,17 @@
 
 Prints the tables on stdout (unless --quiet): throughput of each transport at
 each message size with its ratio to memcpy and to the pipe, the round-trip
-latency of each transport with its ratio to the pipe, and the cost of an
-allocation and deallocation with each allocator with its ratio to malloc,
-each table followed by the same figures in words. --markdown writes the same
-text to FILE; --fragments writes each table and its sentences to a file of
-its own in DIR (ch08-throughput.md, ch08-throughput-words.md, ...: the chapter
-page includes them one by one); --plot draws throughput against
-message size, log-log, one line per transport, with gnuplot.
+latency of each transport with its ratio to the pipe, the cost of an
+allocation and deallocation with each allocator with its ratio to malloc, and
+the wall time of one spawn (start a process, wait for it to exit) of chapter
+01's child with its ratio to /bin/true's, each table followed by the same
+figures in words. --markdown writes the same text to FILE; --fragments writes
+each table and its sentences to a file of its own in DIR (ch08-throughput.md,
+ch08-throughput-words.md, ...: the chapter page includes them one by one),
+every piece the page includes, those without results too (a table then says
+it was not measured, its sentences are empty), so that the page never shows
+a stale or missing file; --plot draws throughput against message size,
+log-log, one line per transport, with gnuplot.
 
 Used by `ipclab bench` and by the docs build; one place, so that the terminal
 and the page always agree. Repeated runs of one benchmark
@@ -34,7 +38,9 @@ TRANSPORT_NAMES = {
     "socket": "Unix-domain socket",
 }
 ALLOCATORS = ["malloc", "rbtree_best_fit", "simple_seq_fit", "node_allocator", "adaptive_pool"]
-NAME = re.compile(r"^(throughput|latency|alloc)/(\w+)(?:/(\d+))?(?:/real_time)?$")
+SPAWNED = ["true", "chapter"]
+SPAWNED_NAMES = {"true": "`/bin/true`", "chapter": "chapter 01's child (`ipclab-ch01 child SEGMENT HANDLE`)"}
+NAME = re.compile(r"^(throughput|latency|alloc|spawn)/(\w+)(?:/(\d+))?(?:/real_time)?$")
 NS_PER_UNIT = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
@@ -54,6 +60,10 @@ def rate_text(bytes_per_second):
 
 def time_text(ns):
     return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.1f} ns"
+
+
+def ms_text(ns):
+    return f"{ns / 1e6:.2f} ms"
 
 
 def ratio_text(ratio):
@@ -82,7 +92,7 @@ def load(path):
             continue
         if kind == "throughput":
             value = run["bytes_per_second"]
-        elif kind == "latency":
+        elif kind in ("latency", "spawn"):  # ns for one round trip, or for one spawn from start to exit
             value = run["real_time"] * NS_PER_UNIT[run.get("time_unit", "ns")]
         else:  # ns for one allocate and one deallocate
             value = 1e9 / run["items_per_second"]
@@ -109,8 +119,9 @@ def cell(results, key, text):
 
 def fragments(context, results):
     """The rendering as named pieces, in order: {"measured": text, "throughput": table, "throughput-words":
-    sentences, "latency": ..., "latency-words": ..., "alloc": ..., "alloc-words": ...}. A piece without
-    results is left out (a words piece also when one of its figures is missing)."""
+    sentences, "latency": ..., "latency-words": ..., "alloc": ..., "alloc-words": ..., "spawn": ...,
+    "spawn-words": ...}. A piece without results is left out (a words piece also when one of its figures
+    is missing)."""
     pieces = {}
     date = context.get("date", "an unknown date")
     load_avg = context.get("load_avg")
@@ -125,6 +136,8 @@ def fragments(context, results):
         latency_pieces(pieces, results)
     if "alloc" in kinds:
         alloc_pieces(pieces, results)
+    if "spawn" in kinds:
+        spawn_pieces(pieces, results)
     return {name: text for name, text in pieces.items() if text}
 
 
@@ -132,7 +145,14 @@ TITLES = {
     "throughput": "### Throughput: one process sends, the other reads",
     "latency": "### Round trip of a 64-byte message",
     "alloc": "### Allocating and freeing a 64-byte block, in one process",
+    "spawn": "### Starting a process and waiting for it",
 }
+
+# Every piece the chapter page includes (\includedoc ch08-NAME.md), in order. A table without results reads
+# as this; a words piece without its figures is written empty.
+PAGE_PIECES = ["measured", "throughput", "throughput-words", "latency", "latency-words", "alloc", "alloc-words",
+               "spawn", "spawn-words"]
+NOT_MEASURED = "Not measured in this results file: `./ipclab bench --save` measures it."
 
 
 def render(context, results):
@@ -208,6 +228,23 @@ def alloc_pieces(pieces, results):
                                  f"{others} malloc's time.")
 
 
+def spawn_pieces(pieces, results):
+    rows = ["| program | one spawn, start to exit | vs /bin/true |", "| --- | ---: | ---: |"]
+    true = value(results, "spawn", "true")
+    for name in SPAWNED:
+        key = ("spawn", name, 0)
+        if key in results:
+            rows.append(f"| {SPAWNED_NAMES[name]} | {cell(results, key, ms_text)} "
+                        f"| {ratio_text(ratio(results[key]['value'], true))} |")
+    pieces["spawn"] = "\n".join(rows)
+    chapter = value(results, "spawn", "chapter")
+    if None not in (true, chapter):
+        pieces["spawn-words"] = (
+            f"- Starting a chapter child on a segment and waiting for it takes {ms_text(chapter)}, "
+            f"{ratio_text(ratio(chapter, true))} what `/bin/true` takes ({ms_text(true)}); "
+            f"a test that spawns K children pays at least K × {ms_text(chapter)}.")
+
+
 def plot(results, path):
     gnuplot = shutil.which("gnuplot")
     if not gnuplot:
@@ -263,8 +300,10 @@ def main():
     if args.fragments:
         folder = pathlib.Path(args.fragments)
         folder.mkdir(parents=True, exist_ok=True)
-        for name, piece in fragments(context, results).items():
-            (folder / f"ch08-{name}.md").write_text(piece + "\n")
+        pieces = fragments(context, results)
+        for name in PAGE_PIECES:
+            missing = "" if name.endswith("-words") else NOT_MEASURED
+            (folder / f"ch08-{name}.md").write_text(pieces.get(name, missing) + "\n")
     if args.plot:
         pathlib.Path(args.plot).parent.mkdir(parents=True, exist_ok=True)
         plot(results, args.plot)

@@ -2,8 +2,10 @@
 """The benchmark chapter's tests (label `bench`).
 
   bench_test.py smoke     BENCH RENDERER WORKDIR   every benchmark once, tiny sizes: no error, all present
-  bench_test.py dead-peer BENCH RENDERER WORKDIR   a peer that dies fails its benchmark, exit 1, no hang
-  bench_test.py render    FIXTURE RENDERER WORKDIR a fixture's tables with exact ratios, and the plot
+  bench_test.py dead-peer BENCH RENDERER WORKDIR   a peer that dies fails its benchmark, exit 1, no hang;
+                                                   the spawn benchmarks (no peer) still pass
+  bench_test.py render    FIXTURE RENDERER WORKDIR a fixture's tables with exact ratios, and the plot;
+                                                   without spawn results, the page's spawn pieces say so
 
 Exit 0 when everything held; otherwise one line per problem and exit 1.
 """
@@ -21,6 +23,8 @@ TWO_PROCESS = [f"throughput/{t}/{s}" for t in ("ring", "pipe", "socket") for s i
               [f"latency/{t}" for t in ("ring", "pipe", "socket")]
 ONE_PROCESS = [f"throughput/memcpy/{s}" for s in (64, 262144)] + \
               [f"alloc/{a}" for a in ("malloc", "rbtree_best_fit", "simple_seq_fit", "node_allocator", "adaptive_pool")]
+# Two processes, but no peer: ipclab-bench spawns /bin/true, or chapter 01's child on a segment of its own.
+SPAWNS = ["spawn/true", "spawn/chapter"]
 
 
 def run_bench(environment=None):
@@ -62,7 +66,7 @@ if mode == "smoke":
     code, output, runs = run_bench()
     if code != 0:
         problems.append(f"ipclab-bench --smoke exited {code}:\n{output}")
-    for name in TWO_PROCESS + ONE_PROCESS:
+    for name in TWO_PROCESS + ONE_PROCESS + SPAWNS:
         run = runs.get(name)
         if run is None:
             problems.append(f"{name}: did not run")
@@ -77,7 +81,7 @@ if mode == "smoke":
     if runs:
         table = render(workdir / "results.json")
         for row in ("| 64 B | shared-memory ring |", "| 256 KiB | Unix-domain socket |", "| pipe |",
-                    "| adaptive_pool |"):
+                    "| adaptive_pool |", "| `/bin/true` |", "| chapter 01's child (`ipclab-ch01 child SEGMENT HANDLE`) |"):
             if row not in table:
                 problems.append(f"the table of the smoke run has no row '{row}'")
 
@@ -96,6 +100,12 @@ elif mode == "dead-peer":
     for name in ONE_PROCESS:
         if name in runs and runs[name].get("error_occurred"):
             problems.append(f"{name}: failed without a peer: {runs[name].get('error_message')}")
+    # IPCLAB_BENCH_FAULT reaches only ipclab-bench's peer role: /bin/true and chapter 01's child ignore it.
+    for name in SPAWNS:
+        if name not in runs:
+            problems.append(f"{name}: did not run")
+        elif runs[name].get("error_occurred"):
+            problems.append(f"{name}: failed, yet it has no peer to die: {runs[name].get('error_message')}")
     if runs:
         table = render(workdir / "results.json")
         if "| 64 B | pipe | failed: " not in table:
@@ -123,6 +133,10 @@ elif mode == "render":
         "| simple_seq_fit | 50.0 ns | 2.5× |",
         "| node_allocator | 30.0 ns | 1.5× |",
         "| adaptive_pool | 40.0 ns | 2× |",
+        "| `/bin/true` | 0.80 ms | 1× |",
+        "| chapter 01's child (`ipclab-ch01 child SEGMENT HANDLE`) | 2.00 ms | 2.5× |",
+        "- Starting a chapter child on a segment and waiting for it takes 2.00 ms, 2.5× what `/bin/true` takes "
+        "(0.80 ms); a test that spawns K children pays at least K × 2.00 ms.",
         "Measured 2024-01-02T03:04:05+00:00 on 2 CPUs at 2600 MHz, load average 0.50, 0.25, 0.10.",
     ]:
         if line not in table:
@@ -136,11 +150,27 @@ elif mode == "render":
                         ("latency", "| shared-memory ring | 2.00 µs | 0.4× |"),
                         ("latency-words", "the ring's is 0.4× the pipe's, the socket's 1.5×."),
                         ("alloc", "| node_allocator | 30.0 ns | 1.5× |"),
-                        ("alloc-words", "- malloc and free take 20.0 ns a block")]:
+                        ("alloc-words", "- malloc and free take 20.0 ns a block"),
+                        ("spawn", "| `/bin/true` | 0.80 ms | 1× |"),
+                        ("spawn-words", "takes 2.00 ms, 2.5× what `/bin/true` takes (0.80 ms)")]:
         path = workdir / "fragments" / f"ch08-{piece}.md"
         text = path.read_text() if path.exists() else ""
         if line not in text or text.strip() not in table:
             problems.append(f"{path} does not hold '{line}', or is not a part of the whole table")
+    # A results file from before the spawn benchmarks: no spawn table on the terminal, and the page's
+    # spawn pieces still exist (it includes them), saying that nothing was measured.
+    fixture = json.loads(pathlib.Path(subject).read_text())
+    fixture["benchmarks"] = [run for run in fixture["benchmarks"] if not run["name"].startswith("spawn/")]
+    older = workdir / "without-spawn.json"
+    older.write_text(json.dumps(fixture))
+    table = render(older)
+    if "Starting a process" in table or "/bin/true" in table:
+        problems.append("without spawn results, the table still shows a spawn section")
+    for piece, wanted in [("spawn", "Not measured in this results file"), ("spawn-words", "")]:
+        path = workdir / "fragments" / f"ch08-{piece}.md"
+        text = path.read_text().strip() if path.exists() else None
+        if text is None or (wanted not in text if wanted else text):
+            problems.append(f"without spawn results, {path} holds {text!r}, not {wanted!r}")
 
 else:
     sys.exit(f"bench_test.py: unknown mode {mode}")
