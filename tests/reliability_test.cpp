@@ -79,15 +79,24 @@ spawn_result run_parent(const chapter_entry& chapter, const std::string& fault,
 
 class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
  protected:
-  // How many steps the busiest child narrates in a clean run. Also sets
-  // `child_timeout` from how long that run took.
+  // How many steps the busiest child narrates in a clean run.
   int child_steps() {
     const auto clean = spawn(GetParam().program, {});
     EXPECT_TRUE(clean.succeeded()) << clean.describe() << "\n" << clean.err;
-    child_timeout = support::hang_timeout(clean.elapsed);
     return most_steps(steps_of(clean.err, "child"));
   }
-  std::chrono::milliseconds child_timeout{300};
+
+  // The timeout for hung children when `parents` parents run at once: from
+  // as many clean runs at once, the slowest, measured here and now (a
+  // sanitizer build, Valgrind or a loaded machine slows both alike).
+  std::chrono::milliseconds hang_timeout_for(int parents) {
+    std::chrono::milliseconds slowest{0};
+    for (const auto& clean : spawn_many(std::vector(parents, spawn_request{GetParam().program, {}}))) {
+      EXPECT_TRUE(clean.succeeded()) << clean.describe() << "\n" << clean.err;
+      slowest = std::max(slowest, clean.elapsed);
+    }
+    return support::hang_timeout(slowest);
+  }
 
   // The chapter's parent run once for every step 1..steps, each with its
   // children meeting `fault` (kill, hang) at that step and given
@@ -131,6 +140,7 @@ TEST_P(EveryChapter, AChildKilledAtAnyStepIsReportedAsKilledAtThatStep) {
 TEST_P(EveryChapter, AChildHungAtAnyStepIsKilledAtItsTimeoutAndReported) {
   const int steps = child_steps();
   ASSERT_GT(steps, 0);
+  const auto child_timeout = hang_timeout_for(steps);
   const auto parents = with_child_fault_at_every_step("hang", steps, child_timeout);
   // The harness's own wording for that timeout: "timed out after 300 ms".
   const auto timed_out = spawn_result{.how = ending::timed_out, .timeout = child_timeout}.describe();
