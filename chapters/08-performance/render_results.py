@@ -193,15 +193,22 @@ def throughput_pieces(pieces, results):
     pieces["throughput-words"] = "\n".join(words)
 
 
-def latency_pieces(pieces, results):
-    rows = ["| transport | round trip | vs pipe |", "| --- | ---: | ---: |"]
-    pipe = value(results, "latency", "pipe")
-    for name in TRANSPORTS:
-        key = ("latency", name, 0)
+def ratio_table(results, kind, names, reference, header, labels, text):
+    """A markdown table of the `kind` results of `names` (rows labelled by `labels`, else by name; values
+    shown by `text`), each with its ratio to the result of `reference`."""
+    rows = [header, "| --- | ---: | ---: |"]
+    base = value(results, kind, reference)
+    for name in names:
+        key = (kind, name, 0)
         if key in results:
-            rows.append(f"| {TRANSPORT_NAMES[name]} | {cell(results, key, time_text)} "
-                        f"| {ratio_text(ratio(results[key]['value'], pipe))} |")
-    pieces["latency"] = "\n".join(rows)
+            rows.append(f"| {labels.get(name, name)} | {cell(results, key, text)} "
+                        f"| {ratio_text(ratio(results[key]['value'], base))} |")
+    return "\n".join(rows)
+
+
+def latency_pieces(pieces, results):
+    pieces["latency"] = ratio_table(results, "latency", TRANSPORTS, "pipe", "| transport | round trip | vs pipe |",
+                                    TRANSPORT_NAMES, time_text)
     latencies = [value(results, "latency", name) for name in TRANSPORTS]
     if None not in latencies:
         ring, pipe, sock = latencies
@@ -212,14 +219,9 @@ def latency_pieces(pieces, results):
 
 
 def alloc_pieces(pieces, results):
-    rows = ["| allocator | allocate + deallocate | vs malloc |", "| --- | ---: | ---: |"]
+    pieces["alloc"] = ratio_table(results, "alloc", ALLOCATORS, "malloc",
+                                  "| allocator | allocate + deallocate | vs malloc |", {}, time_text)
     malloc = value(results, "alloc", "malloc")
-    for name in ALLOCATORS:
-        key = ("alloc", name, 0)
-        if key in results:
-            rows.append(f"| {name} | {cell(results, key, time_text)} "
-                        f"| {ratio_text(ratio(results[key]['value'], malloc))} |")
-    pieces["alloc"] = "\n".join(rows)
     costs = {name: value(results, "alloc", name) for name in ALLOCATORS}
     if None not in costs.values():
         others = ", ".join(f"{name} {time_text(ns)} ({ratio_text(ratio(ns, malloc))})"
@@ -229,14 +231,9 @@ def alloc_pieces(pieces, results):
 
 
 def spawn_pieces(pieces, results):
-    rows = ["| program | one spawn, start to exit | vs /bin/true |", "| --- | ---: | ---: |"]
+    pieces["spawn"] = ratio_table(results, "spawn", SPAWNED, "true",
+                                  "| program | one spawn, start to exit | vs /bin/true |", SPAWNED_NAMES, ms_text)
     true = value(results, "spawn", "true")
-    for name in SPAWNED:
-        key = ("spawn", name, 0)
-        if key in results:
-            rows.append(f"| {SPAWNED_NAMES[name]} | {cell(results, key, ms_text)} "
-                        f"| {ratio_text(ratio(results[key]['value'], true))} |")
-    pieces["spawn"] = "\n".join(rows)
     chapter = value(results, "spawn", "chapter")
     if None not in (true, chapter):
         pieces["spawn-words"] = (
