@@ -40,6 +40,17 @@ harness::spawn_result run_parent_role(const std::string& number) {
   return harness::spawn(chapter_program(number), {});
 }
 
+::testing::AssertionResult ran_both_roles_and_left_nothing(const harness::spawn_result& run) {
+  if (!run.succeeded())
+    return ::testing::AssertionFailure() << "the program " << run.describe() << "; stderr:\n" << run.err;
+  for (const char* role : {"[parent ", "[child "})
+    if (run.err.find(role) == std::string::npos)
+      return ::testing::AssertionFailure() << "no narration line starting " << role << "in stderr:\n" << run.err;
+  if (const auto left = harness::entries_created_by(run.pid); !left.empty())
+    return ::testing::AssertionFailure() << "the parent role left /dev/shm/" << left[0].file_name;
+  return ::testing::AssertionSuccess();
+}
+
 std::vector<std::string> error_lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream stream(text);

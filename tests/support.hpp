@@ -74,6 +74,11 @@ std::string chapter_program(const std::string& number);
 /// no longer, because the suite waits it out.
 std::chrono::milliseconds hang_timeout(std::chrono::milliseconds clean_run);
 
+/// A chapter's whole run, as `ipclab run NN` does it, went as a lesson must:
+/// the program exited 0, both roles narrated ("[parent PID ...", "[child PID
+/// ..."), and nothing the parent created is left in /dev/shm.
+::testing::AssertionResult ran_both_roles_and_left_nothing(const harness::spawn_result& run);
+
 /// Runs chapter `number` as the child role with `args`.
 harness::spawn_result run_child_role(const std::string& number, const std::vector<std::string>& args);
 
