@@ -111,15 +111,8 @@ TEST_F(RawMemory, FreshSegmentMemoryReadsAsZeros) {
 
 // Bad input to the child role: one clear sentence, a defined exit code, no
 // crash, the parent's segment untouched, nothing left in /dev/shm.
-struct BadInput {
-  std::string label;
-  std::vector<std::string> args;  // "SEGMENT" is replaced by the test's segment name
-  int exit_code;
-  std::string sentence;           // what the error line must say
-};
-
-// A failing case names itself by its label, not by its bytes.
-void PrintTo(const BadInput& input, std::ostream* out) { *out << input.label; }
+// "SEGMENT" is replaced by the test's segment name.
+using BadInput = support::bad_input;
 
 class RawMemoryBadInput : public RawMemory, public ::testing::WithParamInterface<BadInput> {};
 

@@ -204,15 +204,8 @@ TEST_F(VectorInSegment, FindOfAnObjectOfAnotherSizeTruncatesTheCount) {
 
 // Bad input to the child role: one clear sentence, a defined exit code, no
 // crash, nothing sorted, the parent's segment untouched, nothing left in /dev/shm.
-struct BadInput {
-  std::string label;
-  std::vector<std::string> args;  // "SEGMENT" is replaced by the test's segment name
-  int exit_code;
-  std::string sentence;           // what the error line must say ("SEGMENT" replaced too)
-};
-
-// A failing case names itself by its label, not by its bytes.
-void PrintTo(const BadInput& input, std::ostream* out) { *out << input.label; }
+// "SEGMENT" is replaced by the test's segment name, in the arguments and the sentence.
+using BadInput = support::bad_input;
 
 class VectorBadInput : public VectorInSegment, public ::testing::WithParamInterface<BadInput> {
  protected:

@@ -165,15 +165,8 @@ TEST_F(MapInSegment, InsertOfATakenKeyKeepsTheOldValue) {
 // crash, no map changed, the parent's segment untouched, nothing in /dev/shm.
 // A map whose contents are wrong is bad input to the child (exit 2), not a
 // broken invariant: see check_every_value() in the lesson.
-struct BadInput {
-  std::string label;
-  std::vector<std::string> args;  // "SEGMENT" is replaced by the test's segment name
-  int exit_code;
-  std::string sentence;           // what the error line must say ("SEGMENT" replaced too)
-};
-
-// A failing case names itself by its label, not by its bytes.
-void PrintTo(const BadInput& input, std::ostream* out) { *out << input.label; }
+// "SEGMENT" is replaced by the test's segment name, in the arguments and the sentence.
+using BadInput = support::bad_input;
 
 class MapBadInput : public MapInSegment, public ::testing::WithParamInterface<BadInput> {};
 

@@ -168,15 +168,8 @@ TEST_F(MappedRegion, RemoveLeavesNothingInDevShmButKeepsMappingsValid) {
 
 // Bad input to the child role: one clear sentence, a defined exit code, no
 // crash, the test's object untouched, nothing left in /dev/shm.
-struct BadInput {
-  std::string label;
-  std::vector<std::string> args;  // "NAME" is replaced by the test's object name
-  int exit_code;
-  std::string sentence;
-};
-
-// A failing case names itself by its label, not by its bytes.
-void PrintTo(const BadInput& input, std::ostream* out) { *out << input.label; }
+// "NAME" is replaced by the test's object name.
+using BadInput = support::bad_input;
 
 class MappedRegionBadInput : public MappedRegion, public ::testing::WithParamInterface<BadInput> {};
 

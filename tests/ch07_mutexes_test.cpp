@@ -313,15 +313,8 @@ TEST_F(Mutexes, TimedLockTakesAChronoDeadlineAsWallClockTimeSoASteadyClockOneHas
 // Bad input to the child role: one clear sentence, a defined exit code, no
 // crash, nothing left in /dev/shm, and the test's segment, counter and both
 // mutexes unharmed (a rejected `hold` must not have locked anything).
-struct BadInput {
-  std::string label;
-  std::vector<std::string> args;  // SEGMENT, MUTEX and EMPTY are replaced by the test's names
-  int exit_code;
-  std::string sentence;
-};
-
-// A failing case names itself by its label, not by its bytes.
-void PrintTo(const BadInput& input, std::ostream* out) { *out << input.label; }
+// SEGMENT, MUTEX and EMPTY are replaced by the test's names.
+using BadInput = support::bad_input;
 
 class MutexesBadInput : public Mutexes, public ::testing::WithParamInterface<BadInput> {
  protected:

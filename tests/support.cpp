@@ -51,6 +51,8 @@ harness::spawn_result run_parent_role(const std::string& number) {
   return ::testing::AssertionSuccess();
 }
 
+void PrintTo(const bad_input& input, std::ostream* out) { *out << input.label; }
+
 std::vector<std::string> error_lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream stream(text);

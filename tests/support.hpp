@@ -79,6 +79,18 @@ std::chrono::milliseconds hang_timeout(std::chrono::milliseconds clean_run);
 /// ..."), and nothing the parent created is left in /dev/shm.
 ::testing::AssertionResult ran_both_roles_and_left_nothing(const harness::spawn_result& run);
 
+/// One row of a chapter's bad-input table: the child role's arguments (the
+/// test replaces placeholders such as SEGMENT with its own names), the exit
+/// code it must end with, and what its one error line must say.
+struct bad_input {
+  std::string label;
+  std::vector<std::string> args;
+  int exit_code;
+  std::string sentence;
+};
+/// A failing row names itself by its label, not by its bytes.
+void PrintTo(const bad_input& input, std::ostream* out);
+
 /// Runs chapter `number` as the child role with `args`.
 harness::spawn_result run_child_role(const std::string& number, const std::vector<std::string>& args);
 
