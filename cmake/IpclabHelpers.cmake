@@ -1,23 +1,20 @@
 # The small vocabulary the rest of the build is written in.
 
-option(IPCLAB_PCH "Precompile the Boost.Interprocess headers once for every chapter and test" ON)
-# GCC's variable tracking (exact locations of optimised locals, for gdb) takes a
-# third of the compile time of these template-heavy units. RelWithDebInfo keeps
-# -g (types, lines, backtraces) without it; the debug preset is for stepping.
-option(IPCLAB_VAR_TRACKING "Let GCC track optimised variables for the debugger (slower builds)" OFF)
 if(NOT IPCLAB_VAR_TRACKING AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   add_compile_options($<$<CONFIG:RelWithDebInfo>:-fno-var-tracking>)
 endif()
-set(IPCLAB_TEST_TIMEOUT 60 CACHE STRING "Default CTest timeout (seconds) of one test")
-# Variables every test (and so every process it spawns) runs with, e.g. the
-# sanitizer presets' ASAN_OPTIONS. A list of NAME=VALUE.
-set(IPCLAB_TEST_ENVIRONMENT "" CACHE STRING "NAME=VALUE;... set for every test")
+
+# The headers every chapter, tool and test precompiles once (IPCLAB_PCH):
+# Boost.Interprocess dominates their compile time. The tests add GoogleTest's.
+set(IPCLAB_PCH_HEADERS
+  <boost/interprocess/managed_shared_memory.hpp>
+  <boost/interprocess/shared_memory_object.hpp>
+  <boost/interprocess/mapped_region.hpp>
+  <string> <string_view> <vector> <iostream> <sstream>)
 
 # ipclab_use_pch(target [FROM holder]): compile `target` with a shared
-# precompiled header: the Boost.Interprocess headers of ipclab_pch
-# (harness/CMakeLists.txt), or those plus GoogleTest's of another holder
-# (tests/CMakeLists.txt), unless the build was configured with
-# -DIPCLAB_PCH=OFF (to measure what it saves).
+# precompiled header, that of ipclab_pch (harness/CMakeLists.txt) or of
+# another holder (tests/CMakeLists.txt), unless IPCLAB_PCH is OFF.
 function(ipclab_use_pch target)
   cmake_parse_arguments(PARSE_ARGV 1 P "" "FROM" "")
   if(NOT P_FROM)
@@ -28,127 +25,122 @@ function(ipclab_use_pch target)
   endif()
 endfunction()
 
-# add_chapter(NUMBER 01 TOPIC raw-memory SUMMARY "one line")
-#
-# Called from chapters/NN-topic/. Builds the chapter's lesson library
-# (lesson.cpp: the steps tests call) and its program ipclab-chNN (main.cpp:
-# the parent and child roles), and records the chapter in the catalog that
-# `ipclab list/run/tour` and the tests read.
-function(add_chapter)
-  cmake_parse_arguments(PARSE_ARGV 0 CH "" "NUMBER;TOPIC;SUMMARY" "")
-  set(lesson ch${CH_NUMBER}_lesson)
-  add_library(${lesson} STATIC lesson.cpp)
-  target_include_directories(${lesson} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-  target_link_libraries(${lesson} PUBLIC ipclab::harness)
-  ipclab_use_pch(${lesson})
+# ipclab_cxx_string(VAR value): `value` as a C++ string literal, quotes included.
+function(ipclab_cxx_string var value)
+  string(REPLACE "\\" "\\\\" value "${value}")
+  string(REPLACE "\"" "\\\"" value "${value}")
+  set(${var} "\"${value}\"" PARENT_SCOPE)
+endfunction()
 
-  set(program ch${CH_NUMBER})
-  add_executable(${program} main.cpp)
-  set_target_properties(${program} PROPERTIES OUTPUT_NAME ipclab-ch${CH_NUMBER})
+# add_chapter(NN-topic)
+#
+# One chapter, from its folder chapters/NN-topic/:
+#   main.cpp      the program ipclab-chNN: its parent and child roles, the lesson
+#   lesson.hpp    what the program and its tests share (header-only)
+#   chapter.json  its metadata: title, summary, the Boost examples it rewrites,
+#                 concepts, and, when it has an exercise, the chapter tests
+#                 that check a learner's program ("exercise": {"checks": [...]})
+#   chapter.md    its page (docs/make_pages.py adds the title, concepts and exercise)
+#   hint.md       the hint of its exercise
+# The exercise's starter is written from main.cpp by cmake/make_starter.py.
+# The chapter joins the catalog the ipclab program and the tests read.
+function(add_chapter folder)
+  if(NOT folder MATCHES "^([0-9][0-9])-([a-z0-9-]+)$")
+    message(FATAL_ERROR "add_chapter(${folder}): a chapter's folder is named NN-topic")
+  endif()
+  set(number ${CMAKE_MATCH_1})
+  set(topic ${CMAKE_MATCH_2})
+  set(dir ${CMAKE_CURRENT_SOURCE_DIR}/${folder})
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${dir}/chapter.json)
+  file(READ ${dir}/chapter.json metadata)
+  string(JSON title GET "${metadata}" title)
+  string(JSON summary GET "${metadata}" summary)
+
+  set(lesson ch${number}_lesson)
+  add_library(${lesson} INTERFACE)
+  target_include_directories(${lesson} INTERFACE ${dir})
+  target_link_libraries(${lesson} INTERFACE ipclab::harness)
+
+  set(program ch${number})
+  add_executable(${program} ${dir}/main.cpp)
+  set_target_properties(${program} PROPERTIES OUTPUT_NAME ipclab-ch${number})
   target_link_libraries(${program} PRIVATE ${lesson})
   ipclab_use_pch(${program})
 
-  set_property(GLOBAL APPEND PROPERTY IPCLAB_CHAPTERS
-    "{\"${CH_NUMBER}\", \"${CH_TOPIC}\", \"${CH_SUMMARY}\", \"$<TARGET_FILE:${program}>\"}")
-  set_property(GLOBAL APPEND PROPERTY IPCLAB_CHAPTER_TARGETS ${program})
-  set_property(GLOBAL APPEND PROPERTY IPCLAB_CHAPTER_PAGES "| \\subpage ch${CH_NUMBER} | ${CH_SUMMARY} | `./ipclab run ${CH_NUMBER}` |")
-endfunction()
-
-# ipclab_add_exercises(MANIFEST)
-#
-# One exercise per row of the manifest (chapters/exercises.manifest): the
-# starter program ipclab-exNN-starter, built with everything so that the suite
-# can prove it compiles and fails its checks; the learner's program ipclab-exNN,
-# built only by `ipclab verify` from build/learner/NN-topic.cpp (the verify
-# command copies the learner's exercises/NN-topic.cpp there); two tests, the
-# starter fails and the reference solution (the chapter program) passes; and a
-# row of the catalog.
-function(ipclab_add_exercises manifest)
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${manifest})
-  file(STRINGS ${manifest} rows REGEX "^[0-9]")
-  foreach(row IN LISTS rows)
-    if(NOT row MATCHES "^([0-9][0-9])[ \t]+([^ \t]+)[ \t]*$")
-      message(FATAL_ERROR "${manifest}: cannot read the row '${row}' (expected: NN CHECKS)")
-    endif()
-    set(number ${CMAKE_MATCH_1})
-    set(checks ${CMAKE_MATCH_2})
-    file(GLOB folder LIST_DIRECTORIES true ${PROJECT_SOURCE_DIR}/chapters/${number}-*)
-    if(NOT IS_DIRECTORY "${folder}" OR NOT EXISTS ${folder}/exercise.cpp OR NOT EXISTS ${folder}/hint.md)
-      message(FATAL_ERROR "${manifest}: exercise ${number} needs chapters/${number}-*/exercise.cpp and hint.md")
-    endif()
-    get_filename_component(folder_name ${folder} NAME)
-    string(REGEX REPLACE "^[0-9]+-" "" topic ${folder_name})
-    string(REPLACE "-" "_" suite ${topic})
-    set(suite ch${number}_${suite}_test)
-
-    add_executable(ex${number}_starter ${folder}/exercise.cpp)
-    set_target_properties(ex${number}_starter PROPERTIES OUTPUT_NAME ipclab-ex${number}-starter)
-    target_link_libraries(ex${number}_starter PRIVATE ch${number}_lesson)
-    ipclab_use_pch(ex${number}_starter)
-
-    set(staged ${PROJECT_BINARY_DIR}/learner/${folder_name}.cpp)
-    if(NOT EXISTS ${staged})
-      file(WRITE ${staged} "#include \"${folder}/exercise.cpp\"\n")  # until verify stages the learner's file
-    endif()
-    add_executable(ex${number} EXCLUDE_FROM_ALL ${staged})
-    set_target_properties(ex${number} PROPERTIES OUTPUT_NAME ipclab-ex${number})
-    target_link_libraries(ex${number} PRIVATE ch${number}_lesson)
-    ipclab_use_pch(ex${number})
-
-    set_property(GLOBAL APPEND PROPERTY IPCLAB_EXERCISES
-      "{\"${number}\", \"${topic}\", \"${checks}\", \"${folder}/exercise.cpp\", \"${folder}/hint.md\", \"${staged}\", \"ex${number}\", \"$<TARGET_FILE:ex${number}>\", \"$<TARGET_FILE:${suite}>\"}")
-
-    # The untouched starter fails at its first TODO; the reference solution passes.
-    ipclab_add_test(NAME exercise_${number}_starter_fails LABELS exercise TIMEOUT 180
-      COMMAND ipclab_cli verify ${number} --program $<TARGET_FILE:ex${number}_starter>
-      PASS_REGEX "FAIL  exercise ${number} \\(${topic}\\): its run exited 1\n[^\n]*error: not done yet: TODO 1: ")
-    ipclab_add_test(NAME exercise_${number}_solution_passes LABELS exercise TIMEOUT 180
-      COMMAND ipclab_cli verify ${number} --program $<TARGET_FILE:ch${number}>)
+  foreach(field number topic title summary dir)
+    ipclab_cxx_string(${field}_literal "${${field}}")
   endforeach()
+  set_property(GLOBAL APPEND PROPERTY IPCLAB_CATALOG_CHAPTERS
+    "{${number_literal}, ${topic_literal}, ${title_literal}, ${summary_literal}, ${dir_literal}, \"$<TARGET_FILE:${program}>\"}")
+  set_property(GLOBAL APPEND PROPERTY IPCLAB_CHAPTER_FOLDERS ${dir})
+  set_property(GLOBAL APPEND PROPERTY IPCLAB_CHAPTER_TARGETS ${program})
+
+  string(JSON checks_count ERROR_VARIABLE no_exercise LENGTH "${metadata}" exercise checks)
+  if(no_exercise)
+    return()
+  endif()
+  if(checks_count EQUAL 0 OR NOT EXISTS ${dir}/hint.md)
+    message(FATAL_ERROR "${dir}/chapter.json: an exercise needs checks, and ${folder}/hint.md")
+  endif()
+  set(checks "")
+  math(EXPR last "${checks_count} - 1")
+  foreach(i RANGE ${last})
+    string(JSON check GET "${metadata}" exercise checks ${i})
+    ipclab_cxx_string(check "${check}")
+    list(APPEND checks "${check}")
+  endforeach()
+  list(JOIN checks ", " checks)
+
+  # The starter, written from main.cpp; the suite proves it compiles and fails.
+  set(starter ${PROJECT_BINARY_DIR}/exercises/${folder}.cpp)
+  add_custom_command(OUTPUT ${starter}
+    COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/cmake/make_starter.py ${dir}/main.cpp ${number} ${title}
+            ${starter}
+    DEPENDS ${dir}/main.cpp ${PROJECT_SOURCE_DIR}/cmake/make_starter.py
+    COMMENT "Writing the starter of exercise ${number} from ${folder}/main.cpp"
+    VERBATIM)
+  add_executable(ex${number}_starter ${starter})
+  set_target_properties(ex${number}_starter PROPERTIES OUTPUT_NAME ipclab-ex${number}-starter)
+  target_link_libraries(ex${number}_starter PRIVATE ${lesson})
+  ipclab_use_pch(ex${number}_starter)
+
+  # The learner's program, built only by `ipclab verify`, which stages the
+  # learner's exercises/NN-topic.cpp here first.
+  set(staged ${PROJECT_BINARY_DIR}/learner/${folder}.cpp)
+  if(NOT EXISTS ${staged})
+    file(WRITE ${staged} "#include \"${starter}\"\n")
+  endif()
+  add_executable(ex${number} EXCLUDE_FROM_ALL ${staged})
+  set_target_properties(ex${number} PROPERTIES OUTPUT_NAME ipclab-ex${number})
+  target_link_libraries(ex${number} PRIVATE ${lesson})
+  add_dependencies(ex${number} ex${number}_starter)
+  ipclab_use_pch(ex${number})
+
+  string(REPLACE "-" "_" suite ${topic})
+  foreach(field starter staged)
+    ipclab_cxx_string(${field}_literal "${${field}}")
+  endforeach()
+  ipclab_cxx_string(hint_literal "${dir}/hint.md")
+  set_property(GLOBAL APPEND PROPERTY IPCLAB_CATALOG_EXERCISES
+    "{${number_literal}, ${topic_literal}, {${checks}}, ${starter_literal}, ${hint_literal}, ${staged_literal}, \"ex${number}\", \"$<TARGET_FILE:ex${number}>\", \"$<TARGET_FILE:ch${number}_${suite}_test>\"}")
+  set_property(GLOBAL APPEND PROPERTY IPCLAB_EXERCISES ${number})
+  set_property(GLOBAL APPEND PROPERTY IPCLAB_STARTERS ${starter})
 endfunction()
 
-# Writes the chapter table (number, topic, summary, program path) as a C++
-# source compiled into ipclab::catalog.
+# ipclab_write_catalog(): the data of the catalog (harness/catalog.cpp), one
+# file of chapter rows and one of exercise rows, from the add_chapter() calls.
 function(ipclab_write_catalog)
-  get_property(rows GLOBAL PROPERTY IPCLAB_CHAPTERS)
-  get_property(programs GLOBAL PROPERTY IPCLAB_CHAPTER_TARGETS)
-  get_property(exercises GLOBAL PROPERTY IPCLAB_EXERCISES)
-  list(JOIN rows ",\n    " rows)
-  list(JOIN exercises ",\n    " exercises)
-  set(source ${PROJECT_BINARY_DIR}/generated/catalog.cpp)
-  file(GENERATE OUTPUT ${source} CONTENT
-"// Generated by ipclab_write_catalog() from the add_chapter() calls. Do not edit.
-#include \"harness/catalog.hpp\"
-namespace ipclab::harness {
-const std::vector<chapter_entry>& catalog() {
-  static const std::vector<chapter_entry> chapters{
-    ${rows}};
-  return chapters;
-}
-const std::vector<exercise_entry>& exercises() {
-  static const std::vector<exercise_entry> all{
-    ${exercises}};
-  return all;
-}
-const chapter_entry* find_chapter(std::string_view number) {
-  const std::string wanted = number.size() == 1 ? \"0\" + std::string(number) : std::string(number);
-  for (const auto& chapter : catalog())
-    if (chapter.number == wanted) return &chapter;
-  return nullptr;
-}
-const exercise_entry* find_exercise(std::string_view number) {
-  const std::string wanted = number.size() == 1 ? \"0\" + std::string(number) : std::string(number);
-  for (const auto& exercise : exercises())
-    if (exercise.number == wanted) return &exercise;
-  return nullptr;
-}
-}  // namespace ipclab::harness
+  foreach(kind CHAPTERS EXERCISES)
+    get_property(rows GLOBAL PROPERTY IPCLAB_CATALOG_${kind})
+    list(JOIN rows ",\n" rows)
+    string(TOLOWER ${kind} name)
+    file(GENERATE OUTPUT ${PROJECT_BINARY_DIR}/generated/ipclab/catalog_${name}.inc CONTENT
+"// Written by ipclab_write_catalog() from chapters/*/chapter.json. Do not edit.
+${rows}
 ")
-  add_library(ipclab_catalog STATIC ${source})
-  add_library(ipclab::catalog ALIAS ipclab_catalog)
-  target_link_libraries(ipclab_catalog PUBLIC ipclab::harness)
-  # Whoever reads the catalog runs the chapter programs: build them first.
-  add_dependencies(ipclab_catalog ${programs})
+  endforeach()
+  get_property(programs GLOBAL PROPERTY IPCLAB_CHAPTER_TARGETS)
+  add_dependencies(ipclab_catalog ${programs})  # whoever reads the catalog runs them
 endfunction()
 
 # ipclab_add_gtest(NAME n SOURCES a.cpp... LIBRARIES l... LABELS l... [TIMEOUT s] [RESOURCE_LOCK r])

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The chapters this build contains, generated from the add_chapter() calls.
+/// The chapters this build contains, from their chapter.json (see add_chapter()).
 
 #include <string>
 #include <string_view>
@@ -8,20 +8,22 @@
 
 namespace ipclab::harness {
 
-/// One chapter: its number ("01"), topic, one-line summary and program path.
+/// One chapter: its number ("01"), topic, title, one-line summary, folder and program.
 struct chapter_entry {
   std::string number;   ///< two digits, "01"
   std::string topic;    ///< the folder's topic, "raw-memory"
+  std::string title;    ///< "A pool of raw memory"
   std::string summary;  ///< one line for `ipclab list`
+  std::string folder;   ///< absolute path of chapters/NN-topic
   std::string program;  ///< absolute path of the built chapter program
 };
 
-/// One exercise, from a row of chapters/exercises.manifest.
+/// One exercise, from the "exercise" of a chapter's chapter.json.
 struct exercise_entry {
   std::string number;          ///< the chapter's number, "01"
   std::string topic;           ///< the chapter's topic, "raw-memory"
-  std::string checks;          ///< GoogleTest filter over the chapter's suite
-  std::string starter;         ///< the starter source, chapters/NN-topic/exercise.cpp
+  std::vector<std::string> checks;  ///< the chapter's tests that check a learner's program (GoogleTest filters)
+  std::string starter;         ///< the starter the build writes from the chapter's main.cpp
   std::string hint;            ///< the hint, chapters/NN-topic/hint.md
   std::string staged_source;   ///< where verify copies the learner's file to build it
   std::string learner_target;  ///< the CMake target that builds the learner's program
@@ -29,10 +31,10 @@ struct exercise_entry {
   std::string test_program;    ///< the chapter's GoogleTest program
 };
 
-/// All chapters, in order. Defined in the generated catalog.cpp.
+/// All chapters, in order.
 const std::vector<chapter_entry>& catalog();
 
-/// All exercises, in the manifest's order. Defined in the generated catalog.cpp.
+/// All exercises, in the chapters' order.
 const std::vector<exercise_entry>& exercises();
 
 /// The exercise of chapter `number` ("1" and "01" both work), or null.

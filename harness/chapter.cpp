@@ -1,5 +1,7 @@
 #include "harness/chapter.hpp"
 
+#include "harness/facts.hpp"
+
 #include <boost/interprocess/exceptions.hpp>
 
 #include <charconv>
@@ -7,16 +9,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <regex>
 #include <sstream>
 #include <unistd.h>
 
 namespace ipclab::harness {
 namespace bip = boost::interprocess;
-
-void expect(bool holds, const std::string& what) {
-  if (!holds) throw invariant_error(what);
-}
 
 void rethrow_as_resource_error(const std::string& step) {
   try {
@@ -30,20 +27,15 @@ void rethrow_as_resource_error(const std::string& step) {
 role::role(std::string program, std::string name, std::vector<std::string> args)
     : program_(std::move(program)), name_(std::move(name)), args_(std::move(args)) {}
 
-const std::vector<std::string>& role::expect_args(std::initializer_list<std::string_view> names) const {
-  if (args_.size() != names.size()) {
+void role::check_args(const std::string_view* names, std::size_t count) const {
+  if (args_.size() != count) {
     std::string usage = "usage: " + program_ + " " + name_;
-    for (const auto n : names) usage += " " + std::string(n);
-    throw usage_error("the " + name_ + " role takes " + std::to_string(names.size()) +
-                      (names.size() == 1 ? " argument" : " arguments") + " but got " +
-                      std::to_string(args_.size()) + " (" + usage + ")");
+    for (std::size_t i = 0; i < count; ++i) usage.append(" ").append(names[i]);
+    throw usage_error(text("the ", name_, " role takes ", count, count == 1 ? " argument" : " arguments",
+                           " but got ", args_.size(), " (", usage, ")"));
   }
-  auto arg = args_.begin();
-  for (const auto name : names) {
-    if (name == "SEGMENT" || name == "NAME" || name == "MUTEX") check_object_name(*arg, "the name");
-    ++arg;
-  }
-  return args_;
+  for (std::size_t i = 0; i < count; ++i)
+    if (names[i] == "SEGMENT" || names[i] == "NAME" || names[i] == "MUTEX") check_object_name(args_[i], "the name");
 }
 
 namespace {
@@ -67,22 +59,29 @@ void inject_fault(const std::string& role, int step) {
 
 }  // namespace
 
-void role::narrate(const std::string& text) const {
+void role::narrate(const std::string& line, const std::vector<std::pair<std::string, std::string>>& facts) const {
   ++step_;
-  std::cerr << '[' << name_ << ' ' << ::getpid() << " step " << step_ << "] " << text << std::endl;
+  std::string out = text('[', name_, ' ', ::getpid(), " step ", step_, "] ", line, '\n');
+  if (facts_wanted()) {
+    out += format_fact(name_, ::getpid(), "step", std::to_string(step_));
+    for (const auto& [key, value] : facts) out += format_fact(name_, ::getpid(), key, value);
+  }
+  std::cerr << out << std::flush;
   inject_fault(name_, step_);
 }
 
 std::string role::describe_child(const spawn_result& child) {
   if (child.how != ending::killed && child.how != ending::timed_out) return child.describe();
-  // The child's last narrated step: "[child 4243 step 2] opened segment ..."
-  std::smatch step;
-  std::string last;
-  for (auto from = child.err.cbegin();
-       std::regex_search(from, child.err.cend(), step, std::regex(R"(\[child \d+ step (\d+)\] ([^\n]*))"));
-       from = step.suffix().first)
-    last = " at step " + step[1].str() + ": " + step[2].str();
-  return child.describe() + (last.empty() ? " before its first step" : last);
+  // The child's last step, from its facts, and that step's narrated line.
+  const auto steps = facts(child.err).last_steps("child");
+  const auto last = steps.find(child.pid);
+  if (last == steps.end()) return child.describe() + " before its first step";
+  const auto prefix = text("[child ", child.pid, " step ", last->second, "] ");
+  const auto at = child.err.find(prefix);
+  const auto line = at == std::string::npos ? std::string()
+                                            : child.err.substr(at + prefix.size(),
+                                                               child.err.find('\n', at) - at - prefix.size());
+  return text(child.describe(), " at step ", last->second, ": ", line);
 }
 
 std::vector<spawn_result> role::spawn_children(const std::vector<std::vector<std::string>>& each_args) const {
@@ -92,16 +91,18 @@ std::vector<spawn_result> role::spawn_children(const std::vector<std::vector<std
     argv.insert(argv.end(), args.begin(), args.end());
     std::string shown = program_ + " child";
     for (const auto& arg : args) shown += " " + arg;
-    narrate("spawning the child role: " + shown);
+    step("spawning the child role: ", shown);
     requests.push_back({self_executable(), std::move(argv)});
   }
   const char* timeout_ms = std::getenv("IPCLAB_CHILD_TIMEOUT_MS");
   const auto timeout = std::chrono::milliseconds(timeout_ms ? std::atol(timeout_ms) : 20000);
-  auto children = spawn_many(requests, {.timeout = timeout});
+  // Children always report their facts: describe_child() reads the step a
+  // child reached from them. They are relayed only when ours were asked for.
+  auto children = spawn_many(requests, {.timeout = timeout, .environment = {{facts_variable, "1"}}});
   for (const auto& child : children) {
-    std::cerr << child.err << std::flush;
+    std::cerr << (facts_wanted() ? child.err : without_facts(child.err)) << std::flush;
     std::cout << child.out << std::flush;
-    narrate("child " + std::to_string(child.pid) + " " + describe_child(child));
+    step("child ", child.pid, " ", describe_child(child));
   }
   return children;
 }
@@ -112,7 +113,7 @@ spawn_result role::spawn_child(const std::vector<std::string>& args) const {
 
 std::string role::run_child(const std::vector<std::string>& args) const {
   const auto child = spawn_child(args);
-  expect(child.succeeded(), "the child role did not exit 0 (" + describe_child(child) + ")");
+  expect(child.succeeded(), "the child role did not exit 0 (", describe_child(child), ")");
   return child.out;
 }
 
@@ -172,12 +173,6 @@ unsigned long long parse_number(std::string_view text, std::string_view what, un
     throw usage_error("the " + std::string(what) + " " + std::string(text) + " is out of range (at most " +
                       std::to_string(limit) + ")");
   return value;
-}
-
-std::string address_text(const void* address) {
-  char text[2 + 2 * sizeof(void*) + 1];
-  std::snprintf(text, sizeof text, "%p", address);
-  return text;
 }
 
 }  // namespace ipclab::harness

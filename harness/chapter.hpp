@@ -4,7 +4,8 @@
 
 #include <filesystem>
 #include <functional>
-#include <initializer_list>
+#include <array>
+#include <type_traits>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "harness/spawn.hpp"
+#include "harness/text.hpp"
 
 namespace ipclab::harness {
 
@@ -50,8 +52,38 @@ template <class T = void>
   throw not_done_error("TODO " + step);
 }
 
-/// Throws invariant_error(`what`) unless `holds`.
-void expect(bool holds, const std::string& what);
+/// Throws invariant_error with the sentence `why...` (streamed as by text())
+/// unless `holds`: `expect(segment.check_sanity(), "check_sanity() failed after the stress")`.
+template <class... Why>
+void expect(bool holds, const Why&... why) {
+  if (!holds) throw invariant_error(text(why...));
+}
+
+/// Compares two values; integers of different types compare by value.
+template <class Actual, class Expected>
+bool same_value(const Actual& actual, const Expected& expected) {
+  if constexpr (std::is_integral_v<Actual> && std::is_integral_v<Expected> && !std::is_same_v<Actual, bool>)
+    return std::cmp_equal(actual, expected);
+  else
+    return actual == expected;
+}
+
+/// Throws invariant_error unless `actual` equals `expected`, saying
+/// "WHAT is ACTUAL, not EXPECTED WHEN": `expect_equal("the counter",
+/// counter.value, 40000, ": increments were lost")`.
+template <class Actual, class Expected>
+void expect_equal(std::string_view what, const Actual& actual, const Expected& expected, std::string_view when = "") {
+  if (!same_value(actual, expected))
+    throw invariant_error(text(what, " is ", actual, ", not ", expected, when.empty() || when[0] == ':' ? "" : " ", when));
+}
+
+/// Throws invariant_error unless `now` is back to `before`, saying "WHAT is
+/// NOW, not back to BEFORE WHEN": `expect_back_to("free memory",
+/// segment.get_free_memory(), free_before, "after the child's deallocate")`.
+template <class Now, class Before>
+void expect_back_to(std::string_view what, const Now& now, const Before& before, std::string_view when) {
+  if (!same_value(now, before)) throw invariant_error(text(what, " is ", now, ", not back to ", before, " ", when));
+}
 
 /// Runs `step`, turning a Boost.Interprocess exception into a resource_error
 /// that says which step failed: "cannot open segment 'x': No such file or directory".
@@ -69,20 +101,38 @@ class role {
   const std::string& name() const { return name_; }
   /// The arguments after the role, e.g. the child's segment name and handle.
   const std::vector<std::string>& args() const { return args_; }
-  /// The arguments, checked to be exactly `names` (e.g. {"SEGMENT", "HANDLE"}).
-  /// An argument called SEGMENT, NAME or MUTEX names a system-wide object and
-  /// is checked with check_object_name().
-  const std::vector<std::string>& expect_args(std::initializer_list<std::string_view> names) const;
+  /// The arguments, checked to be exactly as many as `names` (e.g. "SEGMENT",
+  /// "HANDLE"), and returned as an array: `const auto [name, handle] =
+  /// me.expect_args("SEGMENT", "HANDLE");`. An argument called SEGMENT, NAME
+  /// or MUTEX names a system-wide object and is checked with check_object_name().
+  template <class... Names>
+  std::array<std::string, sizeof...(Names)> expect_args(const Names&... names) const {
+    const std::array<std::string_view, sizeof...(Names)> wanted{names...};
+    check_args(wanted.data(), wanted.size());
+    std::array<std::string, sizeof...(Names)> given;
+    std::copy(args_.begin(), args_.end(), given.begin());
+    return given;
+  }
 
-  /// One narrated line on stderr, "[parent 4242 step 3] text": stdout stays
-  /// for what the program produces (the child's message, for instance).
+  /// Narrates one numbered step on stderr, its parts streamed as by text():
+  /// `me.step("allocated a block at ", block, ", handle ", handle)` prints
+  /// "[parent 4242 step 2] allocated a block at 0x7f..., handle 1024". Stdout
+  /// stays for what the program produces (the child's message, for instance).
   ///
-  /// Each line is a numbered step, and a step is where a fault can be
-  /// injected: with IPCLAB_FAULT=child:kill@2 in the environment, the child
-  /// role kills itself with SIGKILL right after narrating its step 2;
-  /// `hang@2` makes it hang there instead. Several faults are separated by
-  /// commas; "parent:" selects the parent role. The chaos tests use it.
-  void narrate(const std::string& text) const;
+  /// A part wrapped in fact() is also reported as a fact (see facts.hpp), and
+  /// so is the step's number, when the environment asks for facts.
+  ///
+  /// A step is where a fault can be injected: with IPCLAB_FAULT=child:kill@2
+  /// in the environment, the child role kills itself with SIGKILL right after
+  /// narrating its step 2; `hang@2` makes it hang there instead. Several
+  /// faults are separated by commas; "parent:" selects the parent role. The
+  /// chaos tests use it.
+  template <class... Parts>
+  void step(const Parts&... parts) const {
+    std::vector<std::pair<std::string, std::string>> facts;
+    (add_fact(facts, parts), ...);
+    narrate(text(parts...), facts);
+  }
 
   /// Spawns this same program as the child role with `args` (argv, no shell),
   /// relays the child's narration and output, and returns how it ended. The
@@ -102,6 +152,15 @@ class role {
   std::string run_child(const std::vector<std::string>& args) const;
 
  private:
+  template <class T>
+  static void add_fact(std::vector<std::pair<std::string, std::string>>&, const T&) {}
+  template <class T>
+  static void add_fact(std::vector<std::pair<std::string, std::string>>& facts, const fact_value<T>& fact) {
+    facts.emplace_back(fact.key, text(fact.value));
+  }
+  void check_args(const std::string_view* names, std::size_t count) const;
+  void narrate(const std::string& line, const std::vector<std::pair<std::string, std::string>>& facts) const;
+
   std::string program_;
   std::string name_;
   std::vector<std::string> args_;
@@ -123,9 +182,6 @@ void check_object_name(std::string_view name, std::string_view what);
 /// trailing junk, within `limit`. `what` names the argument in the error.
 unsigned long long parse_number(std::string_view text, std::string_view what,
                                 unsigned long long limit);
-
-/// A pointer as 0x... text, for narration.
-std::string address_text(const void* address);
 
 /// Wraps the current Boost.Interprocess exception (rethrown inside) for attempt().
 [[noreturn]] void rethrow_as_resource_error(const std::string& step);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <regex>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -33,19 +32,25 @@ std::chrono::milliseconds hang_timeout(std::chrono::milliseconds clean_run) {
 harness::spawn_result run_child_role(const std::string& number, const std::vector<std::string>& args) {
   std::vector<std::string> argv{"child"};
   argv.insert(argv.end(), args.begin(), args.end());
-  return harness::spawn(chapter_program(number), argv);
+  return harness::spawn(chapter_program(number), argv, {.environment = {{harness::facts_variable, "1"}}});
 }
 
 harness::spawn_result run_parent_role(const std::string& number) {
-  return harness::spawn(chapter_program(number), {});
+  return harness::spawn(chapter_program(number), {}, {.environment = {{harness::facts_variable, "1"}}});
+}
+
+std::string fact(const harness::spawn_result& run, std::string_view role, std::string_view key) {
+  const auto value = facts_of(run).first(role, key);
+  if (value.empty()) ADD_FAILURE() << "the " << role << " reported no fact '" << key << "'; stderr:\n" << run.err;
+  return value;
 }
 
 ::testing::AssertionResult ran_both_roles_and_left_nothing(const harness::spawn_result& run) {
   if (!run.succeeded())
     return ::testing::AssertionFailure() << "the program " << run.describe() << "; stderr:\n" << run.err;
-  for (const char* role : {"[parent ", "[child "})
-    if (run.err.find(role) == std::string::npos)
-      return ::testing::AssertionFailure() << "no narration line starting " << role << "in stderr:\n" << run.err;
+  for (const char* role : {"parent", "child"})
+    if (facts_of(run).last_steps(role).empty())
+      return ::testing::AssertionFailure() << "the " << role << " reached no step; stderr:\n" << run.err;
   if (const auto left = harness::entries_created_by(run.pid); !left.empty())
     return ::testing::AssertionFailure() << "the parent role left /dev/shm/" << left[0].file_name;
   return ::testing::AssertionSuccess();
@@ -109,11 +114,6 @@ void expect_different_bases(std::uintptr_t child_base, std::uintptr_t our_base) 
     std::cout << "[   NOTE   ] address randomisation is off here (or Valgrind runs the test): the two "
                  "processes may map the segment at one address, so that they differ is not checked\n";
   }
-}
-
-std::string first_match(const std::string& text, const std::string& pattern) {
-  std::smatch match;
-  return std::regex_search(text, match, std::regex(pattern)) && match.size() > 1 ? match[1].str() : "";
 }
 
 void dirty_free_memory(boost::interprocess::managed_shared_memory& segment) {

@@ -1,6 +1,6 @@
 #pragma once
-// What the chapter tests share: running a chapter's roles, reading narration
-// and error lines, and preparing segments.
+// What the chapter tests share: running a chapter's roles, reading their
+// facts and error lines, and preparing segments.
 
 #include <chrono>
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/catalog.hpp"
+#include "harness/facts.hpp"
 #include "harness/names.hpp"
 #include "harness/segment_owner.hpp"
 #include "harness/spawn.hpp"
@@ -75,8 +76,8 @@ std::string chapter_program(const std::string& number);
 std::chrono::milliseconds hang_timeout(std::chrono::milliseconds clean_run);
 
 /// A chapter's whole run, as `ipclab run NN` does it, went as a lesson must:
-/// the program exited 0, both roles narrated ("[parent PID ...", "[child PID
-/// ..."), and nothing the parent created is left in /dev/shm.
+/// the program exited 0, both roles reached a step (facts of the parent and
+/// of a child), and nothing the parent created is left in /dev/shm.
 ::testing::AssertionResult ran_both_roles_and_left_nothing(const harness::spawn_result& run);
 
 /// One row of a chapter's bad-input table: the child role's arguments (the
@@ -91,11 +92,19 @@ struct bad_input {
 /// A failing row names itself by its label, not by its bytes.
 void PrintTo(const bad_input& input, std::ostream* out);
 
-/// Runs chapter `number` as the child role with `args`.
+/// Runs chapter `number` as the child role with `args`, asking for its facts.
 harness::spawn_result run_child_role(const std::string& number, const std::vector<std::string>& args);
 
-/// Runs chapter `number` as the parent role (no arguments): the whole lesson.
+/// Runs chapter `number` as the parent role (no arguments), the whole lesson,
+/// asking for its facts and its children's.
 harness::spawn_result run_parent_role(const std::string& number);
+
+/// The facts a run reported (on stderr, see harness/facts.hpp).
+inline harness::facts facts_of(const harness::spawn_result& run) { return harness::facts(run.err); }
+
+/// The first value of the fact `key` that a process in `role` reported in
+/// `run`; a test failure, and "", when there is none.
+std::string fact(const harness::spawn_result& run, std::string_view role, std::string_view key);
 
 /// The lines of `text` that contain "error:".
 std::vector<std::string> error_lines(const std::string& text);
@@ -115,7 +124,7 @@ std::vector<std::string> substitute(std::vector<std::string> args, std::string_v
 /// `text` with every occurrence of `placeholder` replaced by `value`.
 std::string substitute(std::string text, std::string_view placeholder, const std::string& value);
 
-/// An address as a number: from the narration's "0x7f..." text, or from a pointer.
+/// An address as a number: from a fact's "0x7f..." text, or from a pointer.
 std::uintptr_t as_number(const std::string& hex);
 std::uintptr_t as_number(const void* address);
 
@@ -131,9 +140,6 @@ bool mmap_bases_are_randomised();
 /// different addresses where mmap_bases_are_randomised(), and says why it
 /// cannot be checked elsewhere.
 void expect_different_bases(std::uintptr_t child_base, std::uintptr_t our_base);
-
-/// The first capture of `pattern` (an ECMAScript regex) in `text`, or "".
-std::string first_match(const std::string& text, const std::string& pattern);
 
 /// Fills every byte the segment could hand out with 0xAB, then frees it again,
 /// so the next allocate() returns memory that is not zero: code that forgets a

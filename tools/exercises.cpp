@@ -106,8 +106,15 @@ std::optional<std::string> build_learner_program(const exercise_entry& exercise,
   return std::nullopt;
 }
 
+// The exercise's checks as one GoogleTest filter.
+std::string checks_filter(const exercise_entry& exercise) {
+  std::string filter;
+  for (const auto& check : exercise.checks) filter += (filter.empty() ? "" : ":") + check;
+  return filter;
+}
+
 // The checks: the program's own run (parent and child, real processes), then
-// the chapter's tests named by the manifest, against this program.
+// the chapter's tests its chapter.json names, against this program.
 bool check(const exercise_entry& exercise, const std::string& program) {
   std::cout << "checking exercise " << exercise.number << " (" << exercise.topic << "): " << program << "\n"
             << std::flush;
@@ -117,15 +124,15 @@ bool check(const exercise_entry& exercise, const std::string& program) {
     return fail(exercise, "its run " + run.describe(), errors.empty() ? run.err : errors);
   }
   const auto tests = harness::spawn(
-      exercise.test_program, {"--gtest_filter=" + exercise.checks, "--gtest_brief=1", "--gtest_color=no"},
+      exercise.test_program, {"--gtest_filter=" + checks_filter(exercise), "--gtest_brief=1", "--gtest_color=no"},
       {.timeout = std::chrono::minutes(2), .environment = {{"IPCLAB_CHAPTER_PROGRAM", program}}});
   if (!tests.succeeded())
     return fail(exercise, "the chapter's tests found a problem (" + tests.describe() + ")",
                 test_failures(tests.out + tests.err));
-  // A filter that matches nothing would pass anything: the manifest must name real tests.
+  // A filter that matches nothing would pass anything: the checks must name real tests.
   std::smatch passed;
   if (!std::regex_search(tests.out, passed, std::regex(R"(\[  PASSED  \] ([1-9][0-9]*) tests?)")))
-    return fail(exercise, "the manifest's checks '" + exercise.checks + "' match no test of the chapter", tests.out);
+    return fail(exercise, "its checks '" + checks_filter(exercise) + "' match no test of the chapter", tests.out);
   std::cout << "PASS  exercise " << exercise.number << " (" << exercise.topic << "): its run and "
             << passed[1] << " of the chapter's tests pass\n";
   return true;

@@ -44,7 +44,7 @@
 #include "harness/names.hpp"
 #include "harness/segment_owner.hpp"
 #include "harness/spawn.hpp"
-#include "lesson.hpp"  // chapter 01's: segment_size, greeting, write_message()
+#include "lesson.hpp"  // chapter 01's: segment_size, block_size, greeting
 #include "ring.hpp"
 
 namespace bip = boost::interprocess;
@@ -480,9 +480,11 @@ void spawn_chapter(benchmark::State& state) {
     bip::managed_shared_memory segment(bip::create_only, owner.c_str(), ch01::segment_size, nullptr,
                                        harness::owner_only());
     const auto free_before = segment.get_free_memory();
-    const auto printed = std::string(ch01::greeting) + "\n";
+    const auto printed = ch01::greeting_line();
     for (auto _ : state) {
-      const auto handle = ch01::write_message(segment, ch01::greeting);
+      void* block = segment.allocate(ch01::block_size);
+      std::memcpy(block, ch01::greeting, sizeof ch01::greeting);
+      const auto handle = segment.get_handle_from_address(block);
       const auto child = harness::spawn(chapter->program, {"child", owner.name(), std::to_string(handle)});
       if (!child.succeeded())
         throw harness::invariant_error("the ipclab-ch01 child " + child.describe() + ": " + child.err);
