@@ -1,23 +1,21 @@
 #pragma once
 /// \file
-/// Chapter 07, mutexes: the steps the program and its tests share.
+/// Chapter 07, mutexes: what the program and its tests share.
 
 #include <chrono>
+#include <csignal>
 #include <cstddef>
 #include <string>
 #include <string_view>
 
 #include <boost/date_time/posix_time/posix_time_types.hpp>
-#include <boost/interprocess/managed_shared_memory.hpp>
 #include <boost/interprocess/sync/interprocess_mutex.hpp>
-#include <boost/interprocess/sync/named_mutex.hpp>
-#include <boost/interprocess/sync/scoped_lock.hpp>
+
+#include "harness/chapter.hpp"
+#include "harness/names.hpp"
+#include "harness/segment_owner.hpp"
 
 namespace ipclab::ch07 {
-
-using boost::interprocess::interprocess_mutex;
-using boost::interprocess::managed_shared_memory;
-using boost::interprocess::named_mutex;
 
 inline constexpr std::size_t segment_size = 64 * 1024;
 inline constexpr const char* counter_name = "counter";
@@ -35,45 +33,69 @@ inline constexpr std::chrono::milliseconds patience{300};
 /// the mutex that guards it, side by side. An interprocess_mutex lives *in*
 /// shared memory: every process that maps the segment locks the same one.
 struct shared_counter {
-  interprocess_mutex mutex;  ///< guards `value`
-  long value = 0;            ///< one increment per round of every counting child
-  long blocks = 0;           ///< blocks allocated, checked and freed: guarded by the named mutex
+  boost::interprocess::interprocess_mutex mutex;  ///< guards `value`
+  long value = 0;   ///< one increment per round of every counting child
+  long blocks = 0;  ///< blocks allocated, checked and freed: guarded by the named mutex
 };
 //! [counter]
 
-/// Parent: constructs the counter, named counter_name, in `segment`.
-shared_counter& construct_counter(managed_shared_memory& segment);
+/// What a child is asked to do: `count SEGMENT MUTEX ITERATIONS` (the lesson)
+/// or `hold SEGMENT MUTEX KIND` (lock the `process-mutex` or the
+/// `named-mutex` and die holding it).
+struct child_task {
+  std::string action, segment, mutex;
+  unsigned long iterations = 0;  ///< count: at least 1
+  bool holds_named_mutex = false;  ///< hold: the named mutex, not the counter's
+};
 
-/// Child: opens the segment; a missing segment is a resource_error naming it.
-managed_shared_memory open_segment(const std::string& name);
+/// The child's arguments, checked before it opens anything.
+inline child_task parse_child_args(const harness::role& me) {
+  const std::string action = me.args().empty() ? "" : me.args()[0];
+  if (action == "count") {
+    const auto [count, segment, mutex, iterations] = me.expect_args("count", "SEGMENT", "MUTEX", "ITERATIONS");
+    const auto rounds = harness::parse_number(iterations, "number of iterations", 1'000'000'000);
+    if (rounds == 0) throw harness::usage_error("the number of iterations must be at least 1, not 0");
+    return {action, segment, mutex, rounds, false};
+  }
+  if (action == "hold") {
+    const auto [hold, segment, mutex, kind] = me.expect_args("hold", "SEGMENT", "MUTEX", "KIND");
+    if (kind != "process-mutex" && kind != "named-mutex")
+      throw harness::usage_error("the mutex kind is 'process-mutex' or 'named-mutex', not '" + kind + "'");
+    return {action, segment, mutex, 0, kind == "named-mutex"};
+  }
+  throw harness::usage_error("the child role takes an action, 'count' or 'hold', not '" + action + "'");
+}
 
-/// Child: the counter in `segment` (called `segment_name` in messages); a
-/// segment without one is a resource_error.
-shared_counter& find_counter(managed_shared_memory& segment, const std::string& segment_name);
-
-/// Child: opens the named mutex; a missing one is a resource_error naming it.
-named_mutex open_named_mutex(const std::string& name);
-
-/// The ITERATIONS argument: a decimal number, at least 1.
-unsigned long parse_iterations(std::string_view text);
-
-/// The two mutexes a child can die holding.
-enum class mutex_kind { process_mutex, named_mutex };
-
-/// The KIND argument: "process-mutex" or "named-mutex".
-mutex_kind parse_mutex_kind(std::string_view text);
+/// Child: a resource_error unless find<shared_counter> found the counter.
+inline void expect_counter(const shared_counter* counter, const std::string& segment_name) {
+  if (!counter)
+    throw harness::resource_error(
+        harness::text("segment '", segment_name, "' holds no counter named '", counter_name, "'"));
+}
 
 /// The size of the block of round `round`: from 16 to a little over 2000
 /// bytes, different from round to round, so the allocator splits and merges.
-std::size_t block_size(unsigned long round);
+inline std::size_t block_size(unsigned long round) { return 16 + (round * 97) % 2000; }
 
-/// Child, under the named mutex: allocates a block of block_size(round) bytes,
-/// fills it with `mark`, checks every byte, and deallocates it.
-void use_a_block(managed_shared_memory& segment, unsigned long round, unsigned char mark);
+/// The index of the first of `size` bytes that is not `mark`, or `size`.
+inline std::size_t first_byte_not(const void* block, std::size_t size, unsigned char mark) {
+  const auto* bytes = static_cast<const unsigned char*>(block);
+  std::size_t intact = 0;
+  while (intact < size && bytes[intact] == mark) ++intact;
+  return intact;
+}
+
+/// Parent: an invariant_error unless the holding child died by SIGKILL.
+inline void expect_killed_by_sigkill(const harness::spawn_result& holder) {
+  harness::expect(holder.how == harness::ending::killed && holder.signal == SIGKILL,
+                  "the holding child should die by SIGKILL, but it ", holder.describe());
+}
 
 /// A deadline `wait` from now for timed_lock(). Boost hands timed_lock's time
 /// to pthread_mutex_timedlock / sem_timedwait, which count from 1970 on the
 /// wall clock (CLOCK_REALTIME): the deadline must be wall-clock time.
-boost::posix_time::ptime deadline_after(std::chrono::milliseconds wait);
+inline boost::posix_time::ptime deadline_after(std::chrono::milliseconds wait) {
+  return boost::posix_time::microsec_clock::universal_time() + boost::posix_time::milliseconds(wait.count());
+}
 
 }  // namespace ipclab::ch07
