@@ -26,9 +26,11 @@ function(ipclab_use_pch target)
 endfunction()
 
 # ipclab_cxx_string(VAR value): `value` as a C++ string literal, quotes included.
+# A semicolon becomes the escape \073, so that the literal stays one CMake list item.
 function(ipclab_cxx_string var value)
   string(REPLACE "\\" "\\\\" value "${value}")
   string(REPLACE "\"" "\\\"" value "${value}")
+  string(REPLACE ";" "\\073" value "${value}")
   set(${var} "\"${value}\"" PARENT_SCOPE)
 endfunction()
 

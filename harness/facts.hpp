@@ -40,6 +40,7 @@ std::string without_facts(std::string_view text);
 /// The facts reported in `text` (a run's stderr), in order.
 class facts {
  public:
+  /// Reads the fact lines of `text`; every other line is passed over.
   explicit facts(std::string_view text);
 
   /// Every fact, in the order reported.

@@ -29,6 +29,7 @@ fact_value<T> fact(std::string_view key, const T& value) {
 
 namespace detail {
 
+/// Streams one part of text() to `out`.
 template <class T>
 void put(std::ostream& out, const T& value) {
   using plain = std::remove_cv_t<T>;
@@ -42,6 +43,7 @@ void put(std::ostream& out, const T& value) {
     out << value;
 }
 
+/// Streams a fact's value: a fact shows in the text like any other part.
 template <class T>
 void put(std::ostream& out, const fact_value<T>& fact) {
   put(out, fact.value);

@@ -3,6 +3,7 @@
 // chapter's tests with real processes.
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -33,7 +34,9 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 // The reference solution of an exercise: its chapter's program source.
 std::string solution_of(const exercise_entry& exercise) {
-  return read_file(fs::path(exercise.starter).parent_path() / "main.cpp");
+  const auto* chapter = find_chapter(exercise.number);
+  EXPECT_NE(chapter, nullptr) << "exercise " << exercise.number << " has no chapter";
+  return chapter ? read_file(fs::path(chapter->folder) / "main.cpp") : "";
 }
 
 class Exercises : public ::testing::Test {
@@ -144,6 +147,50 @@ TEST_F(Exercises, WatchChecksAgainWhenTheFileIsSavedUntilItPasses) {
   EXPECT_LT(failed, watching) << run.out;
   EXPECT_LT(watching, passed) << run.out;
   EXPECT_NE(passed, std::string::npos) << run.out;
+}
+
+// Every check an exercise names in its chapter.json selects at least one test
+// of the chapter's suite: a renamed test cannot silently drop out of an exercise.
+TEST_F(Exercises, EveryCheckNamesATestOfItsChapter) {
+  for (const auto& exercise : exercises()) {
+    ASSERT_FALSE(exercise.checks.empty()) << "exercise " << exercise.number << " names no check";
+    for (const auto& check : exercise.checks) {
+      const auto listed = spawn(exercise.test_program, {"--gtest_list_tests", "--gtest_filter=" + check});
+      ASSERT_TRUE(listed.succeeded()) << listed.describe() << "\n" << listed.err;
+      // Test names are the indented lines of the listing.
+      EXPECT_NE(listed.out.find("\n  "), std::string::npos)
+          << "chapter " << exercise.number << "'s chapter.json names the check '" << check
+          << "', which selects no test of " << exercise.test_program;
+    }
+  }
+}
+
+// The starter the build wrote is the chapter's program with each TODO span
+// stood in for: it names every TODO of main.cpp, in order, and holds none of
+// the spans' code.
+TEST_F(Exercises, EveryStarterIsItsChaptersProgramWithTheTodoSpansTakenOut) {
+  for (const auto& exercise : exercises()) {
+    const auto solution = solution_of(exercise), starter = read_file(exercise.starter);
+    std::size_t at = 0;
+    int todos = 0;
+    for (std::size_t begin; (begin = solution.find("//! [todo ", at)) != std::string::npos; ++todos) {
+      const auto title_end = solution.find(']', begin);
+      const auto end = solution.find("//! [todo end]", title_end);
+      ASSERT_NE(end, std::string::npos) << "exercise " << exercise.number << ": an unclosed TODO span";
+      const auto title = solution.substr(begin + 10, title_end - begin - 10);  // "1: create the segment"
+      EXPECT_NE(starter.find("// TODO " + title + "\n"), std::string::npos) << exercise.starter << ": " << title;
+      EXPECT_NE(starter.find("harness::todo"), std::string::npos);
+      // Each code line of the span is gone from the starter.
+      std::istringstream span(solution.substr(title_end + 1, end - title_end - 1));
+      for (std::string line; std::getline(span, line);)
+        if (line.find_first_not_of(' ') != std::string::npos && line.find("//") == std::string::npos)
+          EXPECT_EQ(starter.find(line + "\n"), std::string::npos)
+              << exercise.starter << " still holds the answer to TODO " << title << ": " << line;
+      at = end + 1;
+    }
+    EXPECT_GT(todos, 0) << "chapter " << exercise.number << "'s main.cpp marks no TODO span";
+    EXPECT_EQ(starter.find("//! ["), std::string::npos) << exercise.starter << " kept a snippet marker";
+  }
 }
 
 TEST_F(Exercises, HintPrintsTheHintFile) {

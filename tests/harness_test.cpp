@@ -1,5 +1,7 @@
-// The harness itself: names, the segment owner, spawn and the sweep.
+// The harness itself: names, the segment owner, spawn, the sweep, text, checks and facts.
 #include <fstream>
+#include <functional>
+#include <map>
 #include <set>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,7 +9,9 @@
 #include <boost/interprocess/shared_memory_object.hpp>
 #include <gtest/gtest.h>
 
+#include "harness/catalog.hpp"
 #include "harness/chapter.hpp"
+#include "harness/facts.hpp"
 #include "harness/names.hpp"
 #include "harness/segment_owner.hpp"
 #include "harness/spawn.hpp"
@@ -205,6 +209,84 @@ TEST(Spawn, NamesSignals) {
 }
 
 // ---- parse_number (the chapters' argument parsing)
+
+// ---- text, checks and facts
+
+TEST(Text, StreamsItsPartsPointersAsAddressesBytesAsNumbers) {
+  const int value = 7;
+  const void* address = reinterpret_cast<const void*>(std::uintptr_t{0x7f00aa10});
+  EXPECT_EQ(text("free memory ", 65312u, " -> ", -3L, ", ", 2.5, ", ", true), "free memory 65312 -> -3, 2.5, true");
+  EXPECT_EQ(text(address), "0x7f00aa10");
+  EXPECT_EQ(text(&value), text(static_cast<const void*>(&value)));
+  EXPECT_EQ(text(static_cast<unsigned char>(1), ' ', "name", ' ', std::string("s")), "1 name s");
+  EXPECT_EQ(text("a", fact("key", 42), "b"), "a42b") << "a fact shows its value";
+}
+
+std::string invariant_sentence(const std::function<void()>& check) {
+  try {
+    check();
+  } catch (const invariant_error& e) {
+    return e.what();
+  }
+  return "(no invariant_error)";
+}
+
+TEST(Checks, SayWhatTheValueIsAndWhatItShouldBe) {
+  EXPECT_EQ(invariant_sentence([] { expect_back_to("free memory", 64272u, 65312u, "after the child's deallocate"); }),
+            "free memory is 64272, not back to 65312 after the child's deallocate");
+  EXPECT_EQ(invariant_sentence([] { expect_equal("the counter", 39999L, 40000, ": increments were lost"); }),
+            "the counter is 39999, not 40000: increments were lost");
+  EXPECT_EQ(invariant_sentence([] { expect_equal("the size", 3, 4u, "after the erase"); }),
+            "the size is 3, not 4 after the erase");
+  EXPECT_EQ(invariant_sentence([] { expect(false, "byte ", 12, " of ", "x", " is not 1"); }), "byte 12 of x is not 1");
+  EXPECT_EQ(invariant_sentence([] {
+              expect_equal("a", 65312u, 65312);
+              expect_back_to("b", -1, -1, "");
+              expect(true, "never said");
+            }),
+            "(no invariant_error)");
+}
+
+TEST(Facts, AreReadBackFromTheLinesThatReportThem) {
+  const std::string run = "[child 42 step 1] opened\n" + format_fact("child", 42, "step", "1") +
+                          format_fact("child", 42, "base", "0x7f00") + "a line of prose\n" +
+                          format_fact("child", 43, "step", "2") + format_fact("child", 42, "step", "3") +
+                          format_fact("parent", 41, "base", "0x5500") + format_fact("child", 42, "text", "two words");
+  const facts read(run);
+  EXPECT_EQ(read.all().size(), 6u);
+  EXPECT_EQ(read.first("child", "base"), "0x7f00");
+  EXPECT_EQ(read.first("parent", "base"), "0x5500");
+  EXPECT_EQ(read.first("child", "text"), "two words");
+  EXPECT_EQ(read.first("child", "missing"), "");
+  EXPECT_EQ(read.values("child", "step"), (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(read.last_steps("child"), (std::map<pid_t, int>{{42, 3}, {43, 2}}));
+  EXPECT_EQ(without_facts(run), "[child 42 step 1] opened\na line of prose\n");
+  EXPECT_EQ(without_facts("no newline at the end"), "no newline at the end");
+}
+
+// A chapter program reports facts, its own and its child's, only when asked.
+TEST(Facts, AChapterProgramReportsThemOnlyWhenAsked) {
+  const auto* chapter = find_chapter("01");
+  ASSERT_NE(chapter, nullptr);
+  const auto quiet = spawn(chapter->program, {});
+  ASSERT_TRUE(quiet.succeeded()) << quiet.err;
+  EXPECT_EQ(quiet.err.find("@fact"), std::string::npos) << quiet.err;
+  EXPECT_TRUE(facts(quiet.err).all().empty());
+  const auto asked = spawn(chapter->program, {}, {.environment = {{facts_variable, "1"}}});
+  ASSERT_TRUE(asked.succeeded()) << asked.err;
+  const facts read(asked.err);
+  // One step fact a narrated step, and the narration itself is the same without facts.
+  const auto lines_starting = [](const std::string& text, const std::string& prefix) {
+    std::size_t count = text.starts_with(prefix) ? 1 : 0;
+    for (auto at = text.find("\n" + prefix); at != std::string::npos; at = text.find("\n" + prefix, at + 1)) ++count;
+    return count;
+  };
+  EXPECT_EQ(read.last_steps("parent").at(asked.pid), static_cast<int>(lines_starting(quiet.err, "[parent ")));
+  EXPECT_EQ(lines_starting(without_facts(asked.err), "["), lines_starting(quiet.err, "["));
+  EXPECT_EQ(lines_starting(asked.err, "@fact "), read.all().size());
+  ASSERT_EQ(read.last_steps("child").size(), 1u) << "the child's facts are relayed:\n" << asked.err;
+  EXPECT_EQ(read.first("parent", "segment").rfind("ipclab-ch01-" + std::to_string(asked.pid) + "-", 0), 0u);
+}
 
 TEST(ParseNumber, AcceptsDecimalsWithinTheLimit) {
   EXPECT_EQ(parse_number("0", "handle", 10), 0u);

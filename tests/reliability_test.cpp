@@ -15,6 +15,7 @@
 
 #include "harness/catalog.hpp"
 #include "harness/chapter.hpp"
+#include "harness/facts.hpp"
 #include "harness/spawn.hpp"
 #include "harness/sweep.hpp"
 #include "support.hpp"
@@ -25,15 +26,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Every "[ROLE PID step N]" narration line of `text`: the highest step each process reached.
-std::map<pid_t, int> steps_of(const std::string& text, const std::string& role) {
-  std::map<pid_t, int> steps;
-  const std::regex line("\\[" + role + " (\\d+) step (\\d+)\\]");
-  for (std::sregex_iterator it(text.begin(), text.end(), line), end; it != end; ++it) {
-    auto& step = steps[std::stoi((*it)[1])];
-    step = std::max(step, std::stoi((*it)[2]));
-  }
-  return steps;
+// The last step each process in `role` reached in a run, from its facts.
+std::map<pid_t, int> steps_of(const spawn_result& run, const std::string& role) {
+  return facts(run.err).last_steps(role);
 }
 
 int most_steps(const std::map<pid_t, int>& steps) {
@@ -63,27 +58,25 @@ bool none_mentioning(const std::string& text) {
   return processes_mentioning(text).empty();
 }
 
-std::string segment_created_in(const std::string& narration) {
-  std::smatch name;
-  return std::regex_search(narration, name, std::regex("created (?:segment )?(ipclab-[^ ,]+)")) ? name[1].str()
-                                                                                            : "";
-}
+// The segment a parent reported creating.
+std::string segment_created_in(const spawn_result& parent) { return facts(parent.err).first("parent", "segment"); }
 
 spawn_result run_parent(const chapter_entry& chapter, const std::string& fault,
                         std::chrono::milliseconds timeout = std::chrono::seconds(60),
                         const std::string& child_timeout_ms = "1000") {
   return spawn(chapter.program, {},
                {.timeout = timeout,
-                .environment = {{"IPCLAB_FAULT", fault}, {"IPCLAB_CHILD_TIMEOUT_MS", child_timeout_ms}}});
+                .environment = {{"IPCLAB_FAULT", fault}, {"IPCLAB_CHILD_TIMEOUT_MS", child_timeout_ms},
+                                {facts_variable, "1"}}});
 }
 
 class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
  protected:
   // How many steps the busiest child narrates in a clean run.
   int child_steps() {
-    const auto clean = spawn(GetParam().program, {});
+    const auto clean = spawn(GetParam().program, {}, {.environment = {{facts_variable, "1"}}});
     EXPECT_TRUE(clean.succeeded()) << clean.describe() << "\n" << clean.err;
-    return most_steps(steps_of(clean.err, "child"));
+    return most_steps(steps_of(clean, "child"));
   }
 
   // The timeout for hung children when `parents` parents run at once: from
@@ -108,7 +101,8 @@ class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
     for (int step = 1; step <= steps; ++step)
       parents.push_back({GetParam().program, {}, {{"IPCLAB_FAULT", "child:" + fault + "@" + std::to_string(step)}}});
     return spawn_many(parents, {.timeout = std::chrono::seconds(60),
-                                .environment = {{"IPCLAB_CHILD_TIMEOUT_MS", std::to_string(timeout.count())}}});
+                                .environment = {{"IPCLAB_CHILD_TIMEOUT_MS", std::to_string(timeout.count())},
+                                                {facts_variable, "1"}}});
   }
 
   // A run whose child met `fault` at `step`: the parent failed, said so, and
@@ -120,7 +114,7 @@ class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
     EXPECT_NE(error[1].str().find(ending + " at step " + std::to_string(step) + ": "), std::string::npos)
         << error[1];
     EXPECT_TRUE(entries_created_by(parent.pid).empty()) << "the parent left its segment";
-    for (const auto& [child, steps] : steps_of(parent.err, "child")) {
+    for (const auto& [child, steps] : steps_of(parent, "child")) {
       EXPECT_FALSE(running(child)) << "child " << child << " still runs";
       EXPECT_TRUE(entries_created_by(child).empty()) << "child " << child << " left an entry";
     }
@@ -163,7 +157,7 @@ TEST(Chaos, AParentKilledWhileItsChildRunsLeavesAStaleSegmentTheSweepRemoves) {
   const auto clean = spawn(chapter.program, {});
   const auto parent = run_parent(chapter, "child:hang@1", support::hang_timeout(clean.elapsed), "60000");
   ASSERT_EQ(parent.how, ending::timed_out) << parent.describe() << "\n" << parent.err;
-  const auto segment = segment_created_in(parent.err);
+  const auto segment = segment_created_in(parent);
   ASSERT_FALSE(segment.empty()) << parent.err;
   EXPECT_TRUE(none_mentioning(segment)) << "the child outlived its parent";
 
@@ -181,14 +175,14 @@ TEST(Chaos, AParentKilledWhileItsChildRunsLeavesAStaleSegmentTheSweepRemoves) {
 // The same for a parent that dies at each of its own steps, child or no child.
 TEST(Chaos, AParentKilledAtAnyStepLeavesNothingTheSweepDoesNotRemove) {
   const auto& chapter = catalog().front();
-  const auto clean = spawn(chapter.program, {});
-  const int steps = most_steps(steps_of(clean.err, "parent"));
+  const auto clean = spawn(chapter.program, {}, {.environment = {{facts_variable, "1"}}});
+  const int steps = most_steps(steps_of(clean, "parent"));
   ASSERT_GT(steps, 0);
   for (int step = 1; step <= steps; ++step) {
     SCOPED_TRACE("parent:kill@" + std::to_string(step));
     const auto parent = run_parent(chapter, "parent:kill@" + std::to_string(step));
     EXPECT_EQ(parent.describe(), "killed by SIGKILL");
-    const auto segment = segment_created_in(parent.err);
+    const auto segment = segment_created_in(parent);
     ASSERT_FALSE(segment.empty());
     EXPECT_TRUE(none_mentioning(segment)) << "a child outlived its parent";
     sweep_stale_entries();

@@ -25,6 +25,7 @@ inline constexpr char greeting[] = "Hello from the parent process, through share
 /// What the child prints: the message and a newline.
 inline std::string greeting_line() { return harness::text(greeting, '\n'); }
 
+//! [handle]
 /// Child: the HANDLE argument, checked to name a place where a whole block
 /// fits in the segment and that is aligned like every block allocate()
 /// returns (the segment's base is page-aligned, so the offset is too).
@@ -35,6 +36,7 @@ inline handle_t parse_handle(std::string_view text) {
     throw harness::usage_error(harness::text("the handle ", text, " is not aligned like a block allocate() returns"));
   return static_cast<handle_t>(handle);
 }
+//! [handle]
 
 /// Child: the message in `block`, which must end with a NUL within block_size
 /// bytes: allocate() promises no zeroed memory, so the writer copies the NUL.

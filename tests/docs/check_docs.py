@@ -58,12 +58,19 @@ for page in pages:
             continue
         for line in parts[1].splitlines():
             if re.match(r"^\s*//! \[", line):
-                continue  # a nested marker (an exercise's TODO span): Doxygen drops it
+                continue  # a nested marker (an exercise's TODO span): the docs' filter drops it
             wanted = " ".join(line.split())
             if wanted and wanted not in shown:
                 problems.append(f"{page_file.name if page_file else page}: does not show the current "
                                 f"line of {path} [{tag}]: {wanted}")
                 break
+
+# 3b. No page shows a snippet marker (a TODO span's, say) inside its code.
+for page_file in sorted(site.glob("*.html")):
+    for line in rendered_lines(page_file.read_text()):
+        if re.match(r"^//! \[", line):
+            problems.append(f"{page_file.name}: shows the marker line {line}")
+            break
 
 # 4. Every captured run exited 0.
 for run in sorted((docs_dir / "output").glob("*-run.txt")):
