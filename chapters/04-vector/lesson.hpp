@@ -1,13 +1,21 @@
 #pragma once
 /// \file
-/// Chapter 04, a vector in shared memory: the steps the program and its tests share.
+/// Chapter 04, a vector in shared memory: what the program and its tests share.
 
+#include <algorithm>
+#include <cstddef>
+#include <numeric>
 #include <string>
-#include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/interprocess/allocators/allocator.hpp>
 #include <boost/interprocess/containers/vector.hpp>
 #include <boost/interprocess/managed_shared_memory.hpp>
+
+#include "harness/chapter.hpp"
+#include "harness/names.hpp"
+#include "harness/segment_owner.hpp"
 
 namespace ipclab::ch04 {
 
@@ -31,21 +39,53 @@ inline constexpr const char* vector_name = "MyVector";
 /// The parent pushes 0 .. element_count - 1.
 inline constexpr int element_count = 100;
 
-/// Parent: constructs the vector named `name` with the segment's allocator and
-/// pushes 0 .. element_count - 1 into it.
-MyVector& build_vector(managed_shared_memory& segment, const char* name = vector_name);
+//! [find]
+/// Child: checks what `segment.find<char>(name)` found, before the name is
+/// trusted to hold a MyVector. find<T> looks the name up and trusts the caller
+/// on T: the segment keeps no type, only the object's bytes, and the count
+/// find<T> returns is those bytes divided by sizeof(T). Asked as char, it
+/// returns the bytes of whatever was constructed under the name (find<MyVector>
+/// on a smaller or odd-sized object would trip a BOOST_ASSERT in a debug build).
+/// Throws resource_error when no object has the name, usage_error when the
+/// object is not one MyVector.
+inline void expect_one_vector(const std::pair<char*, std::size_t>& found, const std::string& segment_name,
+                              const std::string& name) {
+  if (found.first == nullptr)
+    throw harness::resource_error(harness::text("segment '", segment_name, "' has no object named '", name, "'"));
+  if (found.second != sizeof(MyVector))
+    throw harness::usage_error(harness::text("the object '", name, "' is not one vector of ints: it takes ",
+                                             found.second, " bytes, a vector takes ", sizeof(MyVector)));
+}
 
-/// Child: the vector named `name` in the segment `segment_name`, checked to be
-/// what build_vector() made. Throws resource_error when no object has that name;
-/// usage_error when the object is not one MyVector (its size says so) or does
-/// not hold each of 0 .. element_count - 1 exactly once.
-MyVector& find_vector(managed_shared_memory& segment, const std::string& segment_name,
-                      const std::string& name);
+/// Child: checks that the vector holds each of 0 .. element_count - 1 once, as
+/// the parent pushed them. A vector of another element type has the same size
+/// as MyVector: its contents are the only way left to tell, so the child checks
+/// them before it changes anything. Throws usage_error.
+inline void expect_the_pushed_elements(const MyVector& vector, const std::string& name) {
+  if (vector.size() != element_count)
+    throw harness::usage_error(
+        harness::text("the vector '", name, "' holds ", vector.size(), " ints, not ", element_count));
+  std::vector<int> pushed(element_count);
+  std::iota(pushed.begin(), pushed.end(), 0);
+  if (!std::is_permutation(vector.begin(), vector.end(), pushed.begin(), pushed.end()))
+    throw harness::usage_error(
+        harness::text("the vector '", name, "' does not hold each of 0..", element_count - 1, " exactly once"));
+}
+//! [find]
 
 /// The elements as one line, "99 98 ... 0": what the child prints.
-std::string contents_line(const MyVector& vector);
+inline std::string contents_line(const MyVector& vector) {
+  std::string line;
+  for (const int value : vector) line += harness::text(line.empty() ? "" : " ", value);
+  return line;
+}
 
 /// True when the vector holds element_count - 1 down to 0, in that order.
-bool holds_descending(const MyVector& vector);
+inline bool holds_descending(const MyVector& vector) {
+  if (vector.size() != element_count) return false;
+  for (int i = 0; i < element_count; ++i)
+    if (vector[i] != element_count - 1 - i) return false;
+  return true;
+}
 
 }  // namespace ipclab::ch04

@@ -1,7 +1,8 @@
 #pragma once
 /// \file
-/// Chapter 05, a map in shared memory: the steps the program and its tests share.
+/// Chapter 05, a map in shared memory: what the program and its tests share.
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <utility>
@@ -10,6 +11,10 @@
 #include <boost/interprocess/allocators/allocator.hpp>
 #include <boost/interprocess/containers/map.hpp>
 #include <boost/interprocess/managed_shared_memory.hpp>
+
+#include "harness/chapter.hpp"
+#include "harness/names.hpp"
+#include "harness/segment_owner.hpp"
 
 namespace ipclab::ch05 {
 
@@ -40,32 +45,58 @@ inline constexpr int new_key_count = 10;
 /// The value the child gives a key it inserts: distinct from any the parent wrote.
 inline MappedType new_value(KeyType key) { return static_cast<MappedType>(key) * 0.5f; }
 
-/// Parent: constructs the map named `name` and inserts (i, float(i)) for i in 0 .. pair_count - 1.
-MyMap& build_map(managed_shared_memory& segment, const char* name = map_name);
+/// Child: checks what `segment.find<char>(name)` found before the name is
+/// trusted to hold a MyMap. find<T> trusts the caller on T: the segment keeps
+/// an object's bytes, not its type; asked as char it returns those bytes,
+/// whatever was constructed. Throws resource_error when no object has the
+/// name, usage_error when the object is not one MyMap (its size says so).
+inline void expect_one_map(const std::pair<char*, std::size_t>& found, const std::string& segment_name,
+                           const std::string& name) {
+  if (found.first == nullptr)
+    throw harness::resource_error(harness::text("segment '", segment_name, "' has no object named '", name, "'"));
+  if (found.second != sizeof(MyMap))
+    throw harness::usage_error(harness::text("the object '", name, "' is not one map of int to float: it takes ",
+                                             found.second, " bytes, a map takes ", sizeof(MyMap)));
+}
 
-/// Child: the map named `name` in the segment `segment_name`. Throws
-/// resource_error when no object has that name, usage_error when the object
-/// is not one MyMap (its size says so).
-MyMap& find_map(managed_shared_memory& segment, const std::string& segment_name, const std::string& name);
+//! [lookup]
+// A map that does not hold what the parent put in is bad *input* to the child
+// (exit 2, like a vector of the wrong length): the child did not make it so.
+// Exit 1 stays for the lesson's own invariants, which the parent checks after
+// the child. Checking everything before changing anything leaves a rejected
+// map exactly as the child found it.
 
-/// Child: looks every key 0 .. pair_count - 1 up and checks it maps to exactly
-/// float(key), and that there are no other keys. Throws usage_error naming the
-/// first key at fault; changes nothing.
-void check_every_value(const MyMap& map, const std::string& name);
+/// Child: checks what `map.find(key)` returned: the key is there and maps to
+/// float(key), as the parent inserted it. Throws usage_error.
+inline void expect_maps_to_itself(const MyMap& map, MyMap::const_iterator found, KeyType key,
+                                  const std::string& name) {
+  if (found == map.end()) throw harness::usage_error(harness::text("the map '", name, "' has no key ", key));
+  if (found->second != static_cast<MappedType>(key))
+    throw harness::usage_error(
+        harness::text("the map '", name, "' maps key ", key, " to ", found->second, ", not ", key));
+}
 
-/// Child: erases the odd keys; returns how many it erased.
-int erase_odd_keys(MyMap& map);
-
-/// Child: inserts the new keys with new_value(key); returns how many it inserted.
-int insert_new_keys(MyMap& map);
+/// Child: checks that the map holds pair_count pairs, once every key below
+/// pair_count was found: so it holds no other key. Throws usage_error.
+inline void expect_no_other_keys(const MyMap& map, const std::string& name) {
+  if (map.size() != pair_count)
+    throw harness::usage_error(harness::text("the map '", name, "' holds ", map.size(), " pairs, not ", pair_count));
+}
+//! [lookup]
 
 /// The child's summary of what it did, one line a step: what it prints.
-std::string summary(int looked_up, int erased, int inserted, std::size_t size_after);
+inline std::string summary(int looked_up, int erased, int inserted, std::size_t size_after) {
+  return harness::text("looked up ", looked_up, " keys: each maps to itself\n", "erased ", erased, " odd keys\n",
+                       "inserted ", inserted, " keys ", first_new_key, "..", first_new_key + new_key_count - 1,
+                       " mapping to key * 0.5\n", "the map holds ", size_after, " pairs\n");
+}
 
 /// The pairs the map holds after the child, in key order.
-std::vector<ValueType> pairs_after_child();
-
-/// The number text of a value, "42" or "42.5", for messages and the summary.
-std::string value_text(MappedType value);
+inline std::vector<ValueType> pairs_after_child() {
+  std::vector<ValueType> pairs;
+  for (KeyType key = 0; key < pair_count; key += 2) pairs.emplace_back(key, static_cast<MappedType>(key));
+  for (KeyType key = first_new_key; key < first_new_key + new_key_count; ++key) pairs.emplace_back(key, new_value(key));
+  return pairs;
+}
 
 }  // namespace ipclab::ch05
