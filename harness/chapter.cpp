@@ -40,7 +40,7 @@ void role::check_args(const std::string_view* names, std::size_t count) const {
 
 namespace {
 
-// Carries out IPCLAB_FAULT (see role::narrate) for `role` at `step`.
+// Carries out IPCLAB_FAULT (see role::step) for `role` at `step`.
 void inject_fault(const std::string& role, int step) {
   const char* faults = std::getenv("IPCLAB_FAULT");
   if (!faults) return;
