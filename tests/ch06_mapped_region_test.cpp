@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -16,16 +17,51 @@
 
 using namespace boost::interprocess;
 using namespace ipclab;
+using support::as_number;
 using support::run_child_role;
 
 namespace {
 
 const std::string checked_line = "size 1000, every byte is 1\n";
 
-// Independent of the lesson's own first_byte_not(), which is under test.
+// Independent of the lesson's own leading(), which is under test.
 bool every_byte_is(const mapped_region& region, unsigned char byte) {
   const auto* bytes = static_cast<const unsigned char*>(region.get_address());
   return std::all_of(bytes, bytes + region.get_size(), [byte](unsigned char b) { return b == byte; });
+}
+
+// The object's size as the kernel reports it: get_size() fails only on a bad handle.
+offset_t size_of(const shared_memory_object& shm) {
+  offset_t size = -1;
+  EXPECT_TRUE(shm.get_size(size)) << "get_size() failed";
+  return size;
+}
+
+// The step at which process `pid` reported the fact `key` (each step's facts
+// follow its "step" fact), or 0 when it did not.
+int step_reporting(const harness::facts& facts, pid_t pid, std::string_view key) {
+  int step = 0;
+  for (const auto& fact : facts.all()) {
+    if (fact.pid != pid) continue;
+    if (fact.key == "step") step = std::stoi(fact.value);
+    if (fact.key == key) return step;
+  }
+  return 0;
+}
+
+// The writer child reached the step at which it reported where it writes, and
+// none after it: it was stopped at the write itself.
+::testing::AssertionResult stopped_at_the_write(const harness::spawn_result& run, pid_t writer) {
+  const auto facts = support::facts_of(run);
+  const auto steps = facts.last_steps("child");
+  const auto last = steps.find(writer);
+  if (last == steps.end()) return ::testing::AssertionFailure() << "child " << writer << " reached no step";
+  const int write_step = step_reporting(facts, writer, "write_at");
+  if (write_step == 0) return ::testing::AssertionFailure() << "child " << writer << " reported no write_at";
+  if (last->second != write_step)
+    return ::testing::AssertionFailure() << "child " << writer << " reached step " << last->second
+                                         << " after its write at step " << write_step;
+  return ::testing::AssertionSuccess();
 }
 
 // The test plays the parent: it owns a fresh object; the chapter binary is the child.
@@ -46,25 +82,39 @@ TEST(Chapter06Program, ParentRoleExitsZeroAfterTheCheckAndTheRefusedWrite) {
   const auto run = support::run_parent_role("06");
   ASSERT_TRUE(support::ran_both_roles_and_left_nothing(run));
   EXPECT_EQ(run.out, checked_line);
-  EXPECT_FALSE(support::first_match(run.err, "\\] child (\\d+) killed by SIGSEGV at step 1: writing through a read-only mapping").empty()) << run.err;
+  EXPECT_EQ(support::fact(run, "parent", "size"), "1000");
+  EXPECT_EQ(support::fact(run, "parent", "writer_ended"), "killed by SIGSEGV");
+  const auto writer = support::fact(run, "parent", "writer");
+  ASSERT_FALSE(writer.empty());
+  EXPECT_TRUE(stopped_at_the_write(run, std::stoi(writer))) << run.err;
 }
 
 // Documented: a new shared_memory_object has size 0; truncate() sets it, and
 // every process that opens the object sees that size.
 TEST_F(MappedRegion, NewObjectHasSizeZeroUntilTruncate) {
-  EXPECT_EQ(ch06::size_of(shm), 0);
+  offset_t size = -1;
+  ASSERT_TRUE(shm.get_size(size));
+  EXPECT_EQ(size, 0);
   shm.truncate(ch06::object_size);
-  EXPECT_EQ(ch06::size_of(shm), ch06::object_size);
+  ASSERT_TRUE(shm.get_size(size));
+  EXPECT_EQ(size, 1000);
   EXPECT_EQ(std::filesystem::file_size("/dev/shm/" + owner.name()), 1000u);
+  const shared_memory_object opened(open_only, owner.c_str(), read_only);
+  ASSERT_TRUE(opened.get_size(size));
+  EXPECT_EQ(size, 1000);
 }
 
 // Documented: mapped_region(shm, mode) with no offset or size maps the whole
 // object; the child, mapping read-only, sees all 1000 bytes the parent wrote.
 TEST_F(MappedRegion, ChildSeesTheSizeAndEveryByteThroughItsReadOnlyMapping) {
-  const auto region = sized_and_filled(ch06::object_size, ch06::fill_byte);
+  shm.truncate(ch06::object_size);
+  mapped_region region(shm, read_write);
   EXPECT_EQ(region.get_size(), 1000u);
+  std::memset(region.get_address(), ch06::fill_byte, region.get_size());
   const auto child = run_child_role("06", {"check", owner.name()});
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
+  EXPECT_EQ(support::fact(child, "child", "size"), "1000");
+  EXPECT_EQ(support::fact(child, "child", "ones"), "1000");
   EXPECT_EQ(child.out, checked_line);
 }
 
@@ -75,6 +125,8 @@ TEST_F(MappedRegion, ChildReportsTheFirstByteThatIsNotOne) {
   const auto child = run_child_role("06", {"check", owner.name()});
   EXPECT_TRUE(support::rejected_cleanly(child, harness::exit_invariant,
                                         "invariant failed: byte 999 of " + owner.name() + " is not 1"));
+  EXPECT_EQ(support::fact(child, "child", "size"), "1000");
+  EXPECT_EQ(support::fact(child, "child", "ones"), "999");
 }
 
 // An object that exists with another size is not the lesson's: the child says so.
@@ -83,6 +135,7 @@ TEST_F(MappedRegion, ChildRejectsAnObjectOfAnotherSize) {
   const auto child = run_child_role("06", {"check", owner.name()});
   EXPECT_TRUE(support::rejected_cleanly(
       child, harness::exit_usage, "the object '" + owner.name() + "' holds 100 bytes, not the 1000 the parent role writes"));
+  EXPECT_EQ(support::fact(child, "child", "size"), "100");
   EXPECT_TRUE(every_byte_is(region, ch06::fill_byte));
 }
 
@@ -94,6 +147,7 @@ TEST_F(MappedRegion, WriteThroughAReadOnlyMappingIsKilledBySigsegv) {
   EXPECT_EQ(child.how, harness::ending::killed) << child.describe() << "\n" << child.err;
   EXPECT_EQ(child.signal, SIGSEGV);
   EXPECT_EQ(child.describe(), "killed by SIGSEGV");
+  EXPECT_TRUE(stopped_at_the_write(child, child.pid)) << child.err;
   EXPECT_TRUE(every_byte_is(region, ch06::fill_byte)) << "the write went through";
 }
 
@@ -107,8 +161,10 @@ TEST_F(MappedRegion, RegionReportsTheModeItWasMappedWith) {
 
 // Documented: mapped_region(shm, mode, offset, size) maps `size` bytes starting
 // at `offset`; get_address() points at the byte at `offset` even when the
-// offset is not page-aligned. The child dumps the window; the bytes must be
-// exactly those of the pattern at that place.
+// offset is not page-aligned (the address is as far into its page as the
+// offset is into its page), and get_size() is `size`, not rounded to pages.
+// The child dumps the window; the bytes must be exactly those of the pattern
+// at that place.
 struct Window {
   const char* label;
   std::size_t offset;
@@ -130,6 +186,9 @@ TEST_P(MappedRegionWindow, ChildMappingWithAnOffsetSeesTheBytesAtThatOffset) {
   const auto [label, offset, length] = GetParam();
   const auto child = run_child_role("06", {"dump", owner.name(), std::to_string(offset), std::to_string(length)});
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
+  EXPECT_EQ(support::fact(child, "child", "length"), std::to_string(length));
+  const auto page = mapped_region::get_page_size();
+  EXPECT_EQ(as_number(support::fact(child, "child", "address")) % page, offset % page);
   std::string expected;
   for (std::size_t i = offset; i < offset + length; ++i) {
     char pair[4];
@@ -177,7 +236,7 @@ TEST_P(MappedRegionBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
   const auto region = sized_and_filled(ch06::object_size, ch06::fill_byte);
   const auto child = run_child_role("06", support::substitute(GetParam().args, "NAME", owner.name()));
   EXPECT_TRUE(support::rejected_cleanly(child, GetParam().exit_code, GetParam().sentence));
-  EXPECT_EQ(ch06::size_of(shm), ch06::object_size);
+  EXPECT_EQ(size_of(shm), ch06::object_size);
   EXPECT_TRUE(every_byte_is(region, ch06::fill_byte));
 }
 

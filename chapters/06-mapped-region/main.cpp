@@ -1,78 +1,119 @@
-// Chapter 06 - raw shared memory and a mapped region.
+// Chapter 06 - raw shared memory and a mapped region (Boost's doc_shared_memory.cpp, rewritten).
 //
-// No segment manager this time: a shared_memory_object is a bare named object
-// with a size, and a mapped_region puts its bytes into the address space. The
-// parent creates the object, sizes it with truncate(), maps it read-write and
-// fills it with 1s; the child opens it read-only, maps it, and checks every
-// byte. A second child tries to write through its read-only mapping, and the
-// kernel stops it with SIGSEGV.
+// No segment manager: a shared_memory_object is a named object with a size, and a
+// mapped_region puts its bytes in the address space, read-write for the parent that
+// fills it, read-only for the child that checks it, and for one that writes anyway.
+#include <array>
 #include <csignal>
 #include <cstring>
 #include <iostream>
-#include <sys/resource.h>
+
+#include <boost/interprocess/mapped_region.hpp>
+#include <boost/interprocess/shared_memory_object.hpp>
 
 #include "lesson.hpp"
 
-#include "harness/chapter.hpp"
-#include "harness/names.hpp"
-#include "harness/segment_owner.hpp"
-
 using namespace boost::interprocess;
 using namespace ipclab;
+using harness::fact;
 
 //! [parent]
 void parent(const harness::role& me) {
-  harness::segment_owner owner(harness::unique_name("ch06"));  // shared_memory_object::remove on exit
+  harness::segment_owner owner(harness::unique_name("ch06"));  // shared_memory_object::remove on every exit
+  //! [todo 1: create the shared memory object]
+  // create_only: a new object, opened read_write, owner-only; it fails if the name is taken
   shared_memory_object shm(create_only, owner.c_str(), read_write, harness::owner_only());
-  shm.truncate(ch06::object_size);  // a new object has size 0: set it before mapping
+  //! [todo end]
+  //! [todo 2: set the object's size]
+  // A new object has size 0, and an empty object cannot be mapped: size it first
+  shm.truncate(ch06::object_size);
+  //! [todo end]
+  offset_t size = 0;  // get_size(): what truncate() set, as any process that opens the object sees it
+  harness::expect(shm.get_size(size) && size == ch06::object_size, "the object has ", size, " bytes: size it first");
+  //! [todo 3: map the object read-write]
+  // No offset and no size: the whole object, writable
   mapped_region region(shm, read_write);
+  //! [todo end]
+  harness::expect(region.get_mode() == read_write, "the parent's mapping is not read_write: the fill would crash");
   std::memset(region.get_address(), ch06::fill_byte, region.get_size());
-  me.narrate("created " + owner.name() + ", " + std::to_string(region.get_size()) +
-             " bytes mapped read-write at " + harness::address_text(region.get_address()) + ", all set to 1");
+  me.step("created ", fact("object", owner.name()), ", ", fact("size", region.get_size()),
+          " bytes mapped read-write at ", region.get_address(), ", all set to 1");
 
-  me.run_child({"check", owner.name()});
+  const std::string printed = me.run_child({"check", owner.name()});
+  harness::expect_equal("what the checking child printed", printed, ch06::checked_line(ch06::object_size));
 
-  const auto writer = me.spawn_child({"write", owner.name()});
+  const harness::spawn_result writer = me.spawn_child({"write", owner.name()});
   harness::expect(writer.how == harness::ending::killed && writer.signal == SIGSEGV,
-                  "writing through a read-only mapping should end in SIGSEGV, but the child " +
-                      writer.describe());
-  harness::expect(ch06::first_byte_not(region, ch06::fill_byte) == region.get_size(),
-                  "the read-only child changed the object");
-  me.narrate("the kernel refused the write through the read-only mapping; every byte is still 1");
+                  "writing through a read-only mapping should end in SIGSEGV, but the child ",
+                  harness::role::describe_child(writer));
+  harness::expect_equal("the leading 1s", ch06::leading(region, ch06::fill_byte), region.get_size(), "after the write");
+  me.step("child ", fact("writer", writer.pid), " was ", fact("writer_ended", writer.describe()), ": all still 1s");
 }
 //! [parent]
 
+//! [check]
+// child check NAME: the seed's child; maps the whole object read-only and checks every byte
+void check_every_byte(const harness::role& me, const std::string& name) {
+  // open_only: the object must exist; read_only: this process will only read it
+  const shared_memory_object shm = harness::attempt(harness::text("open shared memory object '", name, "'"),
+      [&] { return shared_memory_object(open_only, name.c_str(), read_only); });
+  offset_t size = 0;
+  harness::expect(shm.get_size(size), "the size of '", name, "' cannot be read");  // what truncate() set
+  me.step("opened ", name, " read-only: ", fact("size", size), " bytes");
+  ch06::expect_lesson_size(size, name);
+  //! [todo 4: map the object read-only]
+  // The whole object, read_only like the object was opened (read_write would be refused)
+  mapped_region region(shm, read_only);
+  //! [todo end]
+  const std::size_t ones = ch06::leading(region, ch06::fill_byte);
+  me.step("mapped them at ", region.get_address(), "; the first ", fact("ones", ones), " are 1");
+  harness::expect(ones == region.get_size(), "byte ", ones, " of ", name, " is not 1");
+  std::cout << ch06::checked_line(region.get_size()) << std::flush;
+}
+//! [check]
+
+//! [dump]
+// child dump NAME OFFSET LENGTH: maps only a window of the object, from an offset
+void dump_window(const harness::role& me, const std::array<std::string, 4>& args) {
+  const auto& [action, name, offset, length] = args;
+  const shared_memory_object shm = harness::attempt(harness::text("open shared memory object '", name, "'"),
+      [&] { return shared_memory_object(open_only, name.c_str(), read_only); });
+  offset_t size = 0;
+  harness::expect(shm.get_size(size), "the size of '", name, "' cannot be read");
+  const ch06::window asked = ch06::parse_window(offset, length, size);
+  // An offset and a size map just those bytes. The offset need not be page-aligned:
+  // mapped_region maps from the page below, and get_address() is the byte at the offset
+  const mapped_region region(shm, read_only, asked.offset, asked.length);
+  me.step("mapped ", fact("length", region.get_size()), " bytes at offset ", fact("offset", asked.offset), " of ",
+          name, " at ", fact("address", region.get_address()));
+  std::cout << ch06::hex_bytes(region) << std::endl;
+}
+//! [dump]
+
+//! [write]
+// child write NAME: what a read-only mapping forbids
+void write_anyway(const harness::role& me, const std::string& name) {
+  //! [todo 5: map the object read-only for the write]
+  // Opened and mapped read_only as in check: the write below must be refused
+  const shared_memory_object shm = harness::attempt(harness::text("open shared memory object '", name, "'"),
+      [&] { return shared_memory_object(open_only, name.c_str(), read_only); });
+  mapped_region region(shm, read_only);
+  //! [todo end]
+  ch06::no_core_file();  // the crash is the lesson, not a bug to debug
+  me.step("writing through the read-only mapping of ", name, " at ", fact("write_at", region.get_address()));
+  *static_cast<volatile unsigned char*>(region.get_address()) = 2;  // the kernel stops this with SIGSEGV
+  me.step("the write went through: the mapping was not read-only");
+}
+//! [write]
+
 //! [child]
 void child(const harness::role& me) {
-  const auto& args = me.args();
-  const std::string action = args.empty() ? "" : args[0];
-  if (action == "check") {  // child check NAME: the lesson
-    const auto& name = me.expect_args({"check", "NAME"})[1];
-    const auto shm = ch06::open_read_only(name);
-    ch06::expect_lesson_size(shm);
-    mapped_region region(shm, read_only);  // the whole object
-    me.narrate("opened " + name + " read-only: " + std::to_string(ch06::size_of(shm)) + " bytes, mapped at " +
-               harness::address_text(region.get_address()));
-    const auto bad = ch06::first_byte_not(region, ch06::fill_byte);
-    harness::expect(bad == region.get_size(), "byte " + std::to_string(bad) + " of " + name + " is not 1");
-    std::cout << "size " << region.get_size() << ", every byte is 1" << std::endl;
-  } else if (action == "dump") {  // child dump NAME OFFSET LENGTH: a window of the object
-    const auto& a = me.expect_args({"dump", "NAME", "OFFSET", "LENGTH"});
-    const auto region = ch06::map_range(ch06::open_read_only(a[1]), a[2], a[3]);
-    me.narrate("mapped " + a[3] + " bytes at offset " + a[2] + " of " + a[1]);
-    std::cout << ch06::hex_bytes(region) << std::endl;
-  } else if (action == "write") {  // child write NAME: what a read-only mapping forbids
-    const auto& name = me.expect_args({"write", "NAME"})[1];
-    mapped_region region(ch06::open_read_only(name), read_only);
-    const rlimit no_core_file{0, 0};  // the crash is the lesson, not a bug to debug
-    ::setrlimit(RLIMIT_CORE, &no_core_file);
-    me.narrate("writing through a read-only mapping of " + name + " ...");
-    *static_cast<volatile unsigned char*>(region.get_address()) = 2;  // SIGSEGV here
-    me.narrate("the write went through: the mapping was not read-only");
-  } else {
-    throw harness::usage_error("the child role takes an action, 'check', 'dump' or 'write', not '" +
-                               action + "'");
-  }
+  const std::string action = me.args().empty() ? "" : me.args().front();
+  if (action == "check") return check_every_byte(me, me.expect_args("check", "NAME")[1]);
+  if (action == "write") return write_anyway(me, me.expect_args("write", "NAME")[1]);
+  if (action == "dump") return dump_window(me, me.expect_args("dump", "NAME", "OFFSET", "LENGTH"));
+  throw harness::usage_error(
+      harness::text("the child role takes an action, 'check', 'dump' or 'write', not '", action, "'"));
 }
 //! [child]
 
