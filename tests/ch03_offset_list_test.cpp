@@ -15,18 +15,33 @@
 using namespace boost::interprocess;
 using namespace ipclab;
 using ch03::list_node;
-using support::first_match;
-using support::run_child_role;
-
 using support::as_number;
+using support::run_child_role;
 
 namespace {
 
 const std::string values_line = "0 1 2 3 4 5 6 7 8 9\n";
 
+// The parent's setup, for tests whose claim is about the child or about what
+// an offset_ptr holds once assigned: the list as the parent builds it, ten
+// nodes holding 0..9 linked with offset_ptr, its head named twice (as an
+// offset_ptr and as a raw pointer). Returns the first node.
+list_node* build_lesson_list(managed_shared_memory& segment) {
+  offset_ptr<list_node> prev = nullptr, current, first;
+  for (int i = 0; i < ch03::node_count; ++i, prev = current) {
+    current = ::new (segment.allocate(sizeof(list_node))) list_node{nullptr, i};
+    if (!prev)
+      first = current;
+    else
+      prev->next = current;
+  }
+  segment.construct<offset_ptr<list_node>>(ch03::head_name)(first);
+  segment.construct<list_node*>(ch03::raw_head_name)(first.get());
+  return first.get();
+}
 
-// The nodes from the named head, walked in this process (at most 20, so a
-// broken list cannot hang the test either).
+// The nodes from the named head, walked through `segment`, a mapping of the
+// test's segment (at most 20, so a broken list cannot hang the test either).
 std::vector<list_node*> nodes_of(managed_shared_memory& segment) {
   std::vector<list_node*> nodes;
   auto* head = segment.find<offset_ptr<list_node>>(ch03::head_name).first;
@@ -41,38 +56,68 @@ class OffsetList : public support::owned_segment_test<ch03::segment_size> {
   harness::spawn_result child_run() { return run_child_role("03", {owner.name()}); }
 };
 
-// The whole lesson, two processes: exit 0, the child's values exactly, and the
-// segment removed by its owner.
+// The whole lesson, two processes: exit 0, the child's values exactly, the
+// child's walk of 10 nodes from the head its offset_ptr led to inside its own
+// mapping, the parent's free memory back exactly, and the segment removed by its owner.
 TEST(Chapter03Program, ParentRoleExitsZeroPrintsZeroToNineAndLeavesNothing) {
   const auto run = support::run_parent_role("03");
   ASSERT_TRUE(support::ran_both_roles_and_left_nothing(run));
   EXPECT_EQ(run.out, values_line);
   EXPECT_EQ(run.out, ch03::expected_output());
-  EXPECT_NE(run.err.find("head via offset_ptr: 0x"), std::string::npos) << run.err;
-  EXPECT_NE(run.err.find("free memory is back"), std::string::npos) << run.err;
+  const auto head = support::fact(run, "child", "head");
+  ASSERT_FALSE(head.empty());
+  EXPECT_EQ(support::fact(run, "child", "head_in_segment"), "true");
+  EXPECT_EQ(support::fact(run, "child", "walked"), "10");
+  EXPECT_EQ(support::fact(run, "child", "from"), head);
+  const auto free_before = support::fact(run, "parent", "free_before");
+  ASSERT_FALSE(free_before.empty());
+  EXPECT_EQ(support::fact(run, "parent", "free_after"), free_before);
 }
 
 // Documented: allocate() takes at least the bytes asked for from the free
-// memory; construct<T>(name) makes a named object find<T> returns with length 1.
-// The list holds 0..9 in order, every node inside the segment, the last link null.
+// memory and returns memory of the segment; offset_ptr::get() returns the
+// address last assigned; construct<T>(name) makes a named object that find<T>
+// returns with length 1, holding the constructor's argument. Following the
+// links from the named head reaches exactly the nodes allocate() returned,
+// in order (0..9), and the last link is null.
 TEST_F(OffsetList, BuildListLinksTenNodesHoldingZeroToNineInOrder) {
   const auto free_before = segment.get_free_memory();
-  const list_node* first = ch03::build_list(segment);
+  std::vector<list_node*> allocated;
+  offset_ptr<list_node> prev = nullptr, first;
+  for (int i = 0; i < ch03::node_count; ++i) {
+    void* block = segment.allocate(sizeof(list_node));
+    ASSERT_TRUE(segment.belongs_to_segment(block)) << "node " << i;
+    list_node* node = ::new (block) list_node{nullptr, i};
+    if (prev) {
+      prev->next = node;
+      EXPECT_EQ(prev->next.get(), node) << "node " << i - 1;
+    } else {
+      first = node;
+    }
+    prev = node;
+    allocated.push_back(node);
+  }
   EXPECT_LE(segment.get_free_memory() + ch03::node_count * sizeof(list_node), free_before);
-  EXPECT_EQ(segment.get_num_named_objects(), 2u);
+  EXPECT_EQ(first.get(), allocated.front());
 
+  const offset_ptr<list_node>* built_head = segment.construct<offset_ptr<list_node>>(ch03::head_name)(first);
+  list_node* const* built_raw_head = segment.construct<list_node*>(ch03::raw_head_name)(first.get());
+  EXPECT_EQ(segment.get_num_named_objects(), 2u);
   const auto [head, length] = segment.find<offset_ptr<list_node>>(ch03::head_name);
   ASSERT_NE(head, nullptr);
+  EXPECT_EQ(head, built_head);
   EXPECT_EQ(length, 1u);
-  EXPECT_EQ(head->get(), first);
-  EXPECT_EQ(*segment.find<list_node*>(ch03::raw_head_name).first, first);
+  EXPECT_EQ(head->get(), allocated.front());
+  const auto [raw_head, raw_length] = segment.find<list_node*>(ch03::raw_head_name);
+  ASSERT_NE(raw_head, nullptr);
+  EXPECT_EQ(raw_head, built_raw_head);
+  EXPECT_EQ(raw_length, 1u);
+  EXPECT_EQ(*raw_head, allocated.front());
 
   const auto nodes = nodes_of(segment);
+  EXPECT_EQ(nodes, allocated);
   ASSERT_EQ(nodes.size(), 10u);
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    EXPECT_EQ(nodes[i]->value, static_cast<int>(i));
-    EXPECT_TRUE(segment.belongs_to_segment(nodes[i])) << "node " << i;
-  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) EXPECT_EQ(nodes[i]->value, static_cast<int>(i));
   EXPECT_FALSE(nodes.back()->next);
   EXPECT_EQ(nodes.back()->next.get(), nullptr);
 }
@@ -82,7 +127,24 @@ TEST_F(OffsetList, BuildListLinksTenNodesHoldingZeroToNineInOrder) {
 // 1.81 header (offset_ptr_to_offset) stores null as offset 1, which is why
 // an offset_ptr cannot point to the byte right after itself.
 TEST_F(OffsetList, OffsetPtrStoresTheDistanceFromItselfAndNullAsOne) {
-  ch03::build_list(segment);
+  auto* a = ::new (segment.allocate(sizeof(list_node))) list_node{nullptr, 0};
+  auto* b = ::new (segment.allocate(sizeof(list_node))) list_node{nullptr, 1};
+  EXPECT_EQ(a->next.get_offset(), 1) << "null";
+  a->next = b;  // forwards
+  EXPECT_EQ(static_cast<std::uintptr_t>(a->next.get_offset()), as_number(b) - as_number(&a->next));
+  b->next = a;  // backwards: a negative distance, kept modulo 2^64 in the unsigned offset
+  EXPECT_EQ(static_cast<std::uintptr_t>(b->next.get_offset()), as_number(a) - as_number(&b->next));
+  EXPECT_LT(static_cast<std::intptr_t>(b->next.get_offset()), 0);
+  EXPECT_EQ(b->next.get(), a);
+  b->next = nullptr;
+  EXPECT_EQ(b->next.get_offset(), 1) << "null again";
+  const auto* named = segment.construct<offset_ptr<list_node>>("named")(a);
+  ASSERT_NE(named, nullptr);
+  EXPECT_EQ(static_cast<std::uintptr_t>(named->get_offset()), as_number(a) - as_number(named));
+
+  // The same in the lesson's list: each link is the distance to the next node.
+  segment.destroy<offset_ptr<list_node>>("named");
+  build_lesson_list(segment);
   const auto* head = segment.find<offset_ptr<list_node>>(ch03::head_name).first;
   ASSERT_NE(head, nullptr);
   EXPECT_EQ(static_cast<std::uintptr_t>(head->get_offset()), as_number(head->get()) - as_number(head));
@@ -98,11 +160,11 @@ TEST_F(OffsetList, OffsetPtrStoresTheDistanceFromItselfAndNullAsOne) {
 // Documented: a structure linked with offset_ptr stays valid in every process
 // that maps the segment: the child walks the parent's list and sees 0..9 in order.
 TEST_F(OffsetList, ChildWalksTheListAndPrintsZeroToNine) {
-  ch03::build_list(segment);
+  build_lesson_list(segment);
   const auto child = child_run();
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
   EXPECT_EQ(child.out, values_line);
-  EXPECT_NE(child.err.find("walked 10 nodes from 0x"), std::string::npos) << child.err;
+  EXPECT_EQ(support::fact(child, "child", "walked"), "10");
 }
 
 // Documented: deallocate() returns each node's block and destroy(name) a named
@@ -110,7 +172,7 @@ TEST_F(OffsetList, ChildWalksTheListAndPrintsZeroToNine) {
 // list was built, no name is left, and the heap is whole.
 TEST_F(OffsetList, ChildFreesEveryNodeAndBothHeadsReturningTheFreeMemoryExactly) {
   const auto free_before = segment.get_free_memory();
-  ch03::build_list(segment);
+  build_lesson_list(segment);
   ASSERT_LT(segment.get_free_memory(), free_before);
   const auto child = child_run();
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
@@ -128,19 +190,20 @@ TEST_F(OffsetList, ChildFreesEveryNodeAndBothHeadsReturningTheFreeMemoryExactly)
 // process to map elsewhere: with `setarch -R`, or under gdb, the parent role
 // and its child map the segment at one address). The head the child reached
 // through the offset_ptr sits at the same offset from its base as the first
-// node from ours.
+// node from ours, and the child's walk starts there.
 TEST_F(OffsetList, ChildMapsTheSegmentElsewhereAndTheOffsetPtrLeadsToTheSameOffset) {
-  const list_node* first = ch03::build_list(segment);
+  const list_node* first = build_lesson_list(segment);
   const auto first_offset = as_number(first) - as_number(segment.get_address());
   const auto child = child_run();
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
 
-  const auto child_base = first_match(child.err, "mapped at (0x[0-9a-f]+)");
-  const auto child_head = first_match(child.err, "head via offset_ptr: (0x[0-9a-f]+); belongs_to_segment: yes");
-  ASSERT_FALSE(child_base.empty() || child_head.empty()) << "no addresses in the narration:\n" << child.err;
+  const auto child_base = support::fact(child, "child", "base");
+  const auto child_head = support::fact(child, "child", "head");
+  ASSERT_FALSE(child_base.empty() || child_head.empty());
+  EXPECT_EQ(support::fact(child, "child", "head_in_segment"), "true");
   support::expect_different_bases(as_number(child_base), as_number(segment.get_address()));
   EXPECT_EQ(as_number(child_head) - as_number(child_base), first_offset);
-  EXPECT_EQ(first_match(child.err, "walked 10 nodes from (0x[0-9a-f]+)"), child_head);
+  EXPECT_EQ(support::fact(child, "child", "from"), child_head);
 }
 
 // A raw pointer stored in the segment is wrong in the other process: the child
@@ -151,20 +214,20 @@ TEST_F(OffsetList, RawPointerIsOutsideTheChildsMappingWhileTheOffsetPtrIsInside)
   if (!support::mmap_bases_are_randomised())
     GTEST_SKIP() << "without address randomisation both processes map the segment at one address, where a raw "
                     "pointer happens to work; RawPointerIsWrongInASecondMappingWhileTheOffsetPtrFollows forces it";
-  const list_node* first = ch03::build_list(segment);
+  const list_node* first = build_lesson_list(segment);
   const auto child = child_run();
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
 
-  const auto child_base = first_match(child.err, "mapped at (0x[0-9a-f]+)");
-  const auto raw = first_match(child.err, "head via raw pointer: (0x[0-9a-f]+); belongs_to_segment: no ");
-  ASSERT_FALSE(child_base.empty()) << child.err;
-  ASSERT_FALSE(raw.empty()) << "the child did not report the raw pointer outside its mapping:\n" << child.err;
+  const auto child_base = support::fact(child, "child", "base");
+  const auto raw = support::fact(child, "child", "raw_head");
+  ASSERT_FALSE(child_base.empty() || raw.empty());
+  EXPECT_EQ(support::fact(child, "child", "raw_in_segment"), "false")
+      << "the child did not report the raw pointer outside its mapping";
   EXPECT_EQ(as_number(raw), as_number(first)) << "the raw pointer holds the parent's address, unchanged";
   const bool in_child_mapping = as_number(raw) >= as_number(child_base) &&
                                 as_number(raw) < as_number(child_base) + ch03::segment_size;
   EXPECT_FALSE(in_child_mapping);
-  EXPECT_NE(first_match(child.err, "head via offset_ptr: (0x[0-9a-f]+); belongs_to_segment: yes"), "")
-      << child.err;
+  EXPECT_EQ(support::fact(child, "child", "head_in_segment"), "true");
   EXPECT_EQ(child.out, values_line);
 }
 
@@ -172,9 +235,9 @@ TEST_F(OffsetList, RawPointerIsOutsideTheChildsMappingWhileTheOffsetPtrIsInside)
 // to sit at another address while the first is mapped. Read through it, the
 // raw pointer still holds the first mapping's address (not in the second),
 // while the offset_ptr leads to the node in the second mapping and the whole
-// list walks there.
+// list walks there, every node at the same offset as in the first mapping.
 TEST_F(OffsetList, RawPointerIsWrongInASecondMappingWhileTheOffsetPtrFollows) {
-  const list_node* first = ch03::build_list(segment);
+  const list_node* first = build_lesson_list(segment);
   managed_shared_memory second(open_only, owner.c_str());
   ASSERT_NE(second.get_address(), segment.get_address());
 
@@ -187,8 +250,17 @@ TEST_F(OffsetList, RawPointerIsWrongInASecondMappingWhileTheOffsetPtrFollows) {
   EXPECT_TRUE(second.belongs_to_segment(head->get()));
   EXPECT_EQ(as_number(head->get()) - as_number(second.get_address()),
             as_number(first) - as_number(segment.get_address()));
-  EXPECT_EQ(ch03::values_line(ch03::walk(second, *head)) + "\n", values_line);
-  for (const auto* node : ch03::walk(second, *head)) EXPECT_TRUE(second.belongs_to_segment(node));
+  const auto in_first = nodes_of(segment);
+  const auto in_second = nodes_of(second);
+  ASSERT_EQ(in_first.size(), 10u);
+  ASSERT_EQ(in_second.size(), in_first.size());
+  EXPECT_EQ(ch03::values_line(in_second) + "\n", values_line);
+  for (std::size_t i = 0; i < in_second.size(); ++i) {
+    EXPECT_TRUE(second.belongs_to_segment(in_second[i])) << "node " << i;
+    EXPECT_EQ(as_number(in_second[i]) - as_number(second.get_address()),
+              as_number(in_first[i]) - as_number(segment.get_address()))
+        << "node " << i;
+  }
 }
 
 // Bad input to the child role, or a list that is not the one the lesson built:
@@ -214,7 +286,7 @@ char* segment_end(managed_shared_memory& segment) {
 class OffsetListBadInput : public OffsetList, public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(OffsetListBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
-  ch03::build_list(segment);
+  build_lesson_list(segment);
   GetParam().spoil(segment);
   const auto free_before = segment.get_free_memory();
   const auto named_before = segment.get_num_named_objects();

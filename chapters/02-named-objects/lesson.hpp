@@ -1,15 +1,18 @@
 #pragma once
 /// \file
-/// Chapter 02, named objects: the steps the program and its tests share.
+/// Chapter 02, named objects: what the program and its tests share.
 
 #include <array>
 #include <cstddef>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
 #include <boost/interprocess/managed_shared_memory.hpp>
+
+#include "harness/chapter.hpp"
+#include "harness/names.hpp"
+#include "harness/segment_owner.hpp"
 
 namespace ipclab::ch02 {
 
@@ -42,29 +45,70 @@ struct named_object {
   std::vector<my_type> values;
 };
 
-/// The three objects, in the order the parent constructs them.
-const std::vector<named_object>& lesson_objects();
+/// The three objects, in the order the parent constructs them, with the
+/// values the parent's construct and construct_it calls give their elements.
+inline const std::vector<named_object>& lesson_objects() {
+  static const std::vector<named_object> objects = [] {
+    std::vector<my_type> from_it;
+    for (std::size_t i = 0; i < array_it_length; ++i) from_it.emplace_back(it_firsts[i], it_seconds[i]);
+    return std::vector<named_object>{
+        {instance_name, {instance_value}},
+        {array_name, std::vector<my_type>(array_length, array_value)},
+        {array_it_name, from_it},
+    };
+  }();
+  return objects;
+}
 
-/// Parent: constructs the single object, the array of 10 (every element the
-/// same) and the array of 3 from iterators (every element its own value).
-void construct_objects(managed_shared_memory& segment);
+/// An element as the child prints it: `(2.5, 2)`.
+inline std::string element_text(const my_type& value) {
+  return harness::text('(', value.first, ", ", value.second, ')');
+}
 
-/// Child: the object `wanted.name` of `segment` (called `segment_name` in
-/// errors), checked as far as the segment can check it: it exists (else
-/// resource_error), its size is a whole number of my_type and its length is
-/// `wanted.values.size()` (else usage_error). The type itself is not recorded
-/// in the segment: see find_object's body.
-my_type* find_object(managed_shared_memory& segment, std::string_view segment_name,
-                     const named_object& wanted);
+/// Child: checks what `segment.find<char>(wanted.name)` returned in segment
+/// `segment_name`. The segment records an object's size in bytes, not its
+/// type: find<T> reports bytes / sizeof(T) as the length whatever T the object
+/// was built with, and find<char> gives the plain byte count (and, unlike a
+/// find<T> whose size does not divide the bytes, trips no assertion in a debug
+/// build). The object must exist (else resource_error) and its bytes must be a
+/// whole number of my_type (else usage_error: it was built with another type).
+inline void expect_whole_elements(const std::pair<char*, size_type>& bytes, const std::string& segment_name,
+                                  const named_object& wanted) {
+  if (!bytes.first)
+    throw harness::resource_error(harness::text("segment '", segment_name, "' holds no object '", wanted.name, "'"));
+  if (bytes.second % sizeof(my_type) != 0)
+    throw harness::usage_error(harness::text("object '", wanted.name, "' holds ", bytes.second,
+                                             " bytes, not a whole number of std::pair<double, int> (",
+                                             sizeof(my_type), " bytes each): it was built with another type"));
+}
 
-/// Child: throws invariant_error naming the first element of `found` that
-/// differs from `wanted.values`.
-void check_values(const my_type* found, const named_object& wanted);
+/// Child: checks what `segment.find<my_type>(wanted.name)` returned: an
+/// address (else invariant_error: the segment holds the name, so the name
+/// asked for was not exactly it), `wanted.values.size()` elements (else
+/// usage_error) and every element's value (else invariant_error naming the first that differs).
+inline void expect_as_built(const std::pair<my_type*, size_type>& found, const named_object& wanted) {
+  harness::expect(found.first != nullptr, "find<my_type> returned no object, yet the segment holds object '",
+                  wanted.name, "': is the name you asked for exactly that?");
+  if (found.second != wanted.values.size())
+    throw harness::usage_error(harness::text("object '", wanted.name, "' has ", found.second, " elements, expected ",
+                                             wanted.values.size()));
+  for (std::size_t i = 0; i < wanted.values.size(); ++i)
+    harness::expect(found.first[i] == wanted.values[i], "element ", i, " of '", wanted.name, "' is ",
+                    element_text(found.first[i]), ", not ", element_text(wanted.values[i]));
+}
 
 /// One line of the child's output: `MyType array from it [3]: (1.5, 1) (2.5, 2) (3.5, 3)`.
-std::string describe(const my_type* found, const named_object& wanted);
+inline std::string describe(const my_type* found, const named_object& wanted) {
+  std::string line = harness::text(wanted.name, " [", wanted.values.size(), "]:");
+  for (std::size_t i = 0; i < wanted.values.size(); ++i) line += " " + element_text(found[i]);
+  return line;
+}
 
-/// What the child prints when it found all three objects intact.
-std::string expected_output();
+/// What the child prints when it found all three objects as built.
+inline std::string expected_output() {
+  std::string out;
+  for (const named_object& object : lesson_objects()) out += describe(object.values.data(), object) + "\n";
+  return out;
+}
 
 }  // namespace ipclab::ch02

@@ -1,4 +1,4 @@
-// Chapter 02 - named objects.
+// Chapter 02 - named objects (Boost's doc_named_alloc.cpp, rewritten).
 //
 // The parent constructs three objects in a managed segment and gives each a
 // name: a single std::pair<double, int>, an array of 10, and an array of 3
@@ -7,78 +7,96 @@
 // own mapping and its length. It checks them, prints them and destroys them by
 // name; the parent then finds no object left and all the memory back.
 #include <iostream>
+#include <utility>
+#include <vector>
+
+#include <boost/interprocess/managed_shared_memory.hpp>
 
 #include "lesson.hpp"
-
-#include "harness/chapter.hpp"
-#include "harness/names.hpp"
-#include "harness/segment_owner.hpp"
 
 using namespace boost::interprocess;
 using namespace ipclab;
 using ch02::my_type;
-using harness::address_text;
+using harness::fact;
 
 //! [parent]
 void parent(const harness::role& me) {
   harness::segment_owner owner(harness::unique_name("ch02"));  // removes the segment on every exit
-  managed_shared_memory segment(create_only, owner.c_str(), ch02::segment_size, nullptr,
-                                harness::owner_only());
-  me.narrate("created segment " + owner.name() + " mapped at " + address_text(segment.get_address()));
+  managed_shared_memory segment(create_only, owner.c_str(), ch02::segment_size, nullptr, harness::owner_only());
+  me.step("created segment ", fact("segment", owner.name()), " mapped at ", segment.get_address());
 
-  const auto free_before = segment.get_free_memory();
-  const auto named_before = segment.get_num_named_objects();
-  ch02::construct_objects(segment);
-  me.narrate("constructed '" + std::string(ch02::instance_name) + "', '" + ch02::array_name + "' and '" +
-             ch02::array_it_name + "'; named objects " + std::to_string(named_before) + " -> " +
-             std::to_string(segment.get_num_named_objects()) + ", free memory " +
-             std::to_string(free_before) + " -> " + std::to_string(segment.get_free_memory()));
+  const managed_shared_memory::size_type free_before = segment.get_free_memory();
+  const managed_shared_memory::size_type named_before = segment.get_num_named_objects();
+  //! [todo 1: construct the single object]
+  // One my_type named ch02::instance_name: construct<T>(name) returns a proxy, and calling it
+  // passes the constructor's arguments
+  segment.construct<my_type>(ch02::instance_name)(ch02::instance_value.first, ch02::instance_value.second);
+  //! [todo end]
+  //! [todo 2: construct the array]
+  // ch02::array_length of them named ch02::array_name: [n] makes an array, every element built
+  // from the same arguments
+  segment.construct<my_type>(ch02::array_name)[ch02::array_length](ch02::array_value.first, ch02::array_value.second);
+  //! [todo end]
+  //! [todo 3: construct the array from iterators]
+  // construct_it: element i is built from the i-th value of each iterator (ch02::it_firsts and
+  // ch02::it_seconds), so each element gets its own value
+  segment.construct_it<my_type>(ch02::array_it_name)[ch02::array_it_length](ch02::it_firsts.data(),
+                                                                            ch02::it_seconds.data());
+  //! [todo end]
+  me.step("constructed three named objects; named objects ", fact("named_before", named_before), " -> ",
+          fact("named", segment.get_num_named_objects()), ", free memory ", fact("free_before", free_before), " -> ",
+          segment.get_free_memory());
 
-  // The child gets the segment's name only: it finds the objects by their names.
-  const auto printed = me.run_child({owner.name()});
-  harness::expect(printed == ch02::expected_output(), "the child did not print the three objects as built");
-
-  // destroy(name) removed each object and its name, and gave its memory back.
-  for (const auto& object : ch02::lesson_objects())
-    harness::expect(!segment.find<my_type>(object.name).first,
-                    "find still returns '" + std::string(object.name) + "' after the child destroyed it");
-  harness::expect(segment.get_num_named_objects() == named_before,
-                  "the segment still holds " + std::to_string(segment.get_num_named_objects()) +
-                      " named objects, not " + std::to_string(named_before));
-  harness::expect(segment.get_free_memory() == free_before,
-                  "free memory is " + std::to_string(segment.get_free_memory()) + ", not back to " +
-                      std::to_string(free_before) + " after the child's destroy");
-  me.narrate("no name is left and free memory is back to " + std::to_string(free_before) +
-             ": the child destroyed all three objects");
+  // The child gets the segment's name only: it finds the objects by their names
+  const std::string printed = me.run_child({owner.name()});
+  harness::expect_equal("what the child printed", printed, ch02::expected_output());
+  // destroy(name) removed each object and its name, and gave its memory back
+  for (const ch02::named_object& object : ch02::lesson_objects())
+    harness::expect(!segment.find<my_type>(object.name).first, "find still returns '", object.name,
+                    "' after the child destroyed it");
+  harness::expect_back_to("the number of named objects", segment.get_num_named_objects(), named_before,
+                          "after the child's destroy");
+  harness::expect_back_to("free memory", segment.get_free_memory(), free_before, "after the child's destroy");
+  me.step("no name is left (", fact("named_left", segment.get_num_named_objects()), " named objects) and free ",
+          "memory is back to ", fact("free_after", segment.get_free_memory()), ": the child destroyed all three");
 }
 //! [parent]
 
 //! [child]
 void child(const harness::role& me) {
-  const auto& args = me.expect_args({"SEGMENT"});
-  auto segment = harness::attempt("open segment '" + args[0] + "'",
-                                  [&] { return managed_shared_memory(open_only, args[0].c_str()); });
-  me.narrate("opened segment " + args[0] + " mapped at " + address_text(segment.get_address()) +
-             "; it holds " + std::to_string(segment.get_num_named_objects()) + " named objects");
+  const auto [name] = me.expect_args("SEGMENT");
+  managed_shared_memory segment = harness::attempt("open segment '" + name + "'", [&] {
+    return managed_shared_memory(open_only, name.c_str());
+  });
+  me.step("opened segment ", name, " mapped at ", fact("base", segment.get_address()), "; it holds ",
+          fact("named", segment.get_num_named_objects()), " named objects");
 
-  // Find and check all three before touching any: a bad segment is left as it was.
-  const auto& objects = ch02::lesson_objects();
+  // Find and check all three before destroying any: a bad segment is left as it was
   std::vector<const my_type*> found;
-  for (const auto& wanted : objects) {
-    found.push_back(ch02::find_object(segment, args[0], wanted));
-    ch02::check_values(found.back(), wanted);
-    me.narrate("found '" + std::string(wanted.name) + "' at " + address_text(found.back()) + ", length " +
-               std::to_string(wanted.values.size()));
+  for (const ch02::named_object& wanted : ch02::lesson_objects()) {
+    // The segment records bytes, not types: find<char> gives the byte count, to check first
+    ch02::expect_whole_elements(segment.find<char>(wanted.name), name, wanted);
+    //! [todo 4: find the object by its name]
+    // find<T>(name): the object's address in this process's mapping (null if none) and its length
+    const std::pair<my_type*, managed_shared_memory::size_type> object = segment.find<my_type>(wanted.name);
+    //! [todo end]
+    ch02::expect_as_built(object, wanted);
+    found.push_back(object.first);
+    me.step("found '", fact("object", wanted.name), "' at ", fact("address", object.first), ", length ",
+            fact("length", object.second));
   }
-  for (std::size_t i = 0; i < objects.size(); ++i) std::cout << ch02::describe(found[i], objects[i]) << '\n';
-  std::cout << std::flush;
+  for (std::size_t i = 0; i < found.size(); ++i)
+    std::cout << ch02::describe(found[i], ch02::lesson_objects()[i]) << std::endl;
 
-  // destroy<T>(name) runs the destructors, frees the memory and forgets the name.
-  for (const auto& wanted : objects)
-    harness::expect(segment.destroy<my_type>(wanted.name),
-                    "destroy found no '" + std::string(wanted.name) + "' although find did");
-  me.narrate("destroyed the three objects; named objects " + std::to_string(segment.get_num_named_objects()) +
-             ", free memory " + std::to_string(segment.get_free_memory()));
+  for (const ch02::named_object& wanted : ch02::lesson_objects()) {
+    //! [todo 5: destroy the object by its name]
+    // destroy<T>(name) runs the destructors, frees the memory and forgets the name
+    const bool destroyed = segment.destroy<my_type>(wanted.name);
+    //! [todo end]
+    harness::expect(destroyed, "destroy found no '", wanted.name, "' although find did");
+  }
+  me.step("destroyed the three objects; named objects ", fact("named_left", segment.get_num_named_objects()),
+          ", free memory ", segment.get_free_memory());
 }
 //! [child]
 
