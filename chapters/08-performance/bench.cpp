@@ -181,7 +181,7 @@ class pipe_link {
   pipe_link& operator=(const pipe_link&) = delete;
 
   std::vector<std::string> peer_args() const {
-    return {"pipe", std::to_string(to_peer_[0]), std::to_string(from_peer_[1])};
+    return {"pipe", harness::text(to_peer_[0]), harness::text(from_peer_[1])};
   }
   std::vector<int> peer_fds() const { return {to_peer_[0], from_peer_[1]}; }
   void await_ready(const std::atomic<bool>& peer_done) {
@@ -214,7 +214,7 @@ class socket_link {
   socket_link(const socket_link&) = delete;
   socket_link& operator=(const socket_link&) = delete;
 
-  std::vector<std::string> peer_args() const { return {"socket", std::to_string(fds_[1])}; }
+  std::vector<std::string> peer_args() const { return {"socket", harness::text(fds_[1])}; }
   std::vector<int> peer_fds() const { return {fds_[1]}; }
   void await_ready(const std::atomic<bool>& peer_done) {
     await_readable(fds_[0], peer_done);
@@ -244,7 +244,7 @@ template <class Link>
 class peer {
  public:
   peer(Link& link, const std::string& mode, std::size_t size) : link_(link) {
-    std::vector<std::string> args{"peer", mode, std::to_string(size)};
+    std::vector<std::string> args{"peer", mode, harness::text(size)};
     for (auto& arg : link.peer_args()) args.push_back(std::move(arg));
     harness::spawn_options options;
     options.timeout = peer_timeout;
@@ -354,9 +354,8 @@ void throughput(benchmark::State& state) {
         }
       }
     });
-    harness::expect(answer.messages == sent && answer.bad == 0,
-                    "the peer received " + std::to_string(answer.messages) + " messages (" +
-                        std::to_string(answer.bad) + " damaged) of " + std::to_string(sent) + " sent");
+    harness::expect(answer.messages == sent && answer.bad == 0, "the peer received ", answer.messages,
+                    " messages (", answer.bad, " damaged) of ", sent, " sent");
     state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(size));
   });
 }
@@ -376,7 +375,7 @@ void latency(benchmark::State& state) {
         stamp(ping, ++sent);
         link.send(ping.data(), ping.size());
         if (!link.receive(pong.data(), pong.size())) throw peer_gone("the peer closed instead of answering");
-        if (stamp_of(pong) != ~sent) throw harness::invariant_error("answer " + std::to_string(sent) + " is damaged");
+        if (stamp_of(pong) != ~sent) throw harness::invariant_error(harness::text("answer ", sent, " is damaged"));
       }
       link.finish();
     });
@@ -485,7 +484,7 @@ void spawn_chapter(benchmark::State& state) {
       void* block = segment.allocate(ch01::block_size);
       std::memcpy(block, ch01::greeting, sizeof ch01::greeting);
       const auto handle = segment.get_handle_from_address(block);
-      const auto child = harness::spawn(chapter->program, {"child", owner.name(), std::to_string(handle)});
+      const auto child = harness::spawn(chapter->program, {"child", owner.name(), harness::text(handle)});
       if (!child.succeeded())
         throw harness::invariant_error("the ipclab-ch01 child " + child.describe() + ": " + child.err);
       if (child.out != printed) throw harness::invariant_error("the ipclab-ch01 child printed '" + child.out + "'");
@@ -588,7 +587,7 @@ void echo(Link& link, std::size_t size) {
   std::vector<char> message(size);
   for (std::uint64_t received = 1; link.receive(message.data(), size); ++received) {
     maybe_die(received);
-    harness::expect(stamp_of(message) == received, "message " + std::to_string(received) + " is damaged");
+    harness::expect(stamp_of(message) == received, "message ", received, " is damaged");
     stamp(message, ~received);
     link.send(message.data(), size);
   }
