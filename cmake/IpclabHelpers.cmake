@@ -34,7 +34,7 @@ function(ipclab_cxx_string var value)
   set(${var} "\"${value}\"" PARENT_SCOPE)
 endfunction()
 
-# add_chapter(NN-topic)
+# add_chapter(NN-topic [BENCHMARK target])
 #
 # One chapter, from its folder chapters/NN-topic/:
 #   main.cpp      the program ipclab-chNN: its parent and child roles, the lesson
@@ -46,7 +46,11 @@ endfunction()
 #   hint.md       the hint of its exercise
 # The exercise's starter is written from main.cpp by cmake/make_starter.py.
 # The chapter joins the catalog the ipclab program and the tests read.
+#
+# A BENCHMARK chapter (08) has no roles and no exercise: its folder builds
+# `target` itself; add_chapter() only gives it its page and its catalog row.
 function(add_chapter folder)
+  cmake_parse_arguments(PARSE_ARGV 1 CH "" "BENCHMARK" "")
   if(NOT folder MATCHES "^([0-9][0-9])-([a-z0-9-]+)$")
     message(FATAL_ERROR "add_chapter(${folder}): a chapter's folder is named NN-topic")
   endif()
@@ -57,7 +61,19 @@ function(add_chapter folder)
   file(READ ${dir}/chapter.json metadata)
   string(JSON title GET "${metadata}" title)
   string(JSON summary GET "${metadata}" summary)
+  foreach(field number topic title summary dir)
+    ipclab_cxx_string(${field}_literal "${${field}}")
+  endforeach()
+  set_property(GLOBAL APPEND PROPERTY IPCLAB_CHAPTER_FOLDERS ${dir})
+  if(CH_BENCHMARK)
+    if(TARGET ${CH_BENCHMARK})
+      set_property(GLOBAL APPEND PROPERTY IPCLAB_CATALOG_CHAPTERS
+        "{${number_literal}, ${topic_literal}, ${title_literal}, ${summary_literal}, ${dir_literal}, \"$<TARGET_FILE:${CH_BENCHMARK}>\", chapter_kind::benchmark}")
+    endif()
+    return()
+  endif()
 
+  set_property(GLOBAL APPEND PROPERTY IPCLAB_LESSON_FOLDERS ${dir})
   set(lesson ch${number}_lesson)
   add_library(${lesson} INTERFACE)
   target_include_directories(${lesson} INTERFACE ${dir})
@@ -69,12 +85,8 @@ function(add_chapter folder)
   target_link_libraries(${program} PRIVATE ${lesson})
   ipclab_use_pch(${program})
 
-  foreach(field number topic title summary dir)
-    ipclab_cxx_string(${field}_literal "${${field}}")
-  endforeach()
   set_property(GLOBAL APPEND PROPERTY IPCLAB_CATALOG_CHAPTERS
-    "{${number_literal}, ${topic_literal}, ${title_literal}, ${summary_literal}, ${dir_literal}, \"$<TARGET_FILE:${program}>\"}")
-  set_property(GLOBAL APPEND PROPERTY IPCLAB_CHAPTER_FOLDERS ${dir})
+    "{${number_literal}, ${topic_literal}, ${title_literal}, ${summary_literal}, ${dir_literal}, \"$<TARGET_FILE:${program}>\", chapter_kind::lesson}")
   set_property(GLOBAL APPEND PROPERTY IPCLAB_CHAPTER_TARGETS ${program})
 
   string(JSON checks_count ERROR_VARIABLE no_exercise LENGTH "${metadata}" exercise checks)

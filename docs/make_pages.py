@@ -22,6 +22,14 @@ def nav(previous, following):
     return f'<div class="chapter-nav"><span>{left}</span><span>{right}</span></div>'
 
 
+EXAMPLES = "https://github.com/boostorg/interprocess/blob/boost-1.81.0/example/"
+
+
+def examples_line(examples):
+    links = " and ".join(f"[`{name}`]({EXAMPLES}{name})" for name in examples)
+    return f"This chapter rewrites Boost's example {links} as two processes that check each other." if examples else ""
+
+
 def concepts_section(concepts):
     lines = ["## Concepts", ""]
     for concept in concepts:
@@ -46,9 +54,13 @@ by these tests of this chapter:
 \\verbinclude {folder}/hint.md
 
 The starter is this chapter's program with the steps marked `TODO` taken out;
-the build writes it from `chapters/{folder}/main.cpp`, which is the solution:
+the build writes it from `chapters/{folder}/main.cpp`, which is the solution.
 
-\\include {folder}.cpp"""
+<details><summary>The starter, `exercises/{folder}.cpp`</summary>
+
+\\include {folder}.cpp
+
+</details>"""
 
 
 def chapter_page(chapter, previous, following):
@@ -56,6 +68,8 @@ def chapter_page(chapter, previous, following):
     body = chapter["body"].strip("\n")
     goal, _, rest = body.partition("\n\n")
     parts = [f"# {number} {meta['title']} {{#ch{number}}}", nav(previous, following), goal]
+    if meta.get("boost_examples"):
+        parts.append(examples_line(meta["boost_examples"]))
     if meta.get("concepts"):
         parts.append(concepts_section(meta["concepts"]))
     parts.append(rest)

@@ -25,6 +25,16 @@ const std::vector<chapter_entry>& catalog() {
   return chapters;
 }
 
+const std::vector<chapter_entry>& lessons() {
+  static const std::vector<chapter_entry> all = [] {
+    std::vector<chapter_entry> found;
+    for (const auto& chapter : catalog())
+      if (chapter.kind == chapter_kind::lesson) found.push_back(chapter);
+    return found;
+  }();
+  return all;
+}
+
 const std::vector<exercise_entry>& exercises() {
   static const std::vector<exercise_entry> all{
 #include "ipclab/catalog_exercises.inc"

@@ -8,6 +8,12 @@
 
 namespace ipclab::harness {
 
+/// What a chapter's program is.
+enum class chapter_kind {
+  lesson,     ///< a parent and a child role: `ipclab run NN`, the tour, an exercise
+  benchmark,  ///< measurements (chapter 08): `ipclab bench`
+};
+
 /// One chapter: its number ("01"), topic, title, one-line summary, folder and program.
 struct chapter_entry {
   std::string number;   ///< two digits, "01"
@@ -16,6 +22,7 @@ struct chapter_entry {
   std::string summary;  ///< one line for `ipclab list`
   std::string folder;   ///< absolute path of chapters/NN-topic
   std::string program;  ///< absolute path of the built chapter program
+  chapter_kind kind = chapter_kind::lesson;  ///< a lesson, or the benchmarks
 };
 
 /// One exercise, from the "exercise" of a chapter's chapter.json.
@@ -33,6 +40,9 @@ struct exercise_entry {
 
 /// All chapters, in order.
 const std::vector<chapter_entry>& catalog();
+
+/// The lesson chapters (parent and child roles), in order: what the tour runs.
+const std::vector<chapter_entry>& lessons();
 
 /// All exercises, in the chapters' order.
 const std::vector<exercise_entry>& exercises();

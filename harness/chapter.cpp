@@ -1,6 +1,8 @@
 #include "harness/chapter.hpp"
 
 #include "harness/facts.hpp"
+#include "harness/narration.hpp"
+#include "harness/signals.hpp"
 
 #include <boost/interprocess/exceptions.hpp>
 
@@ -10,6 +12,8 @@
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
+#include <streambuf>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ipclab::harness {
@@ -52,16 +56,71 @@ void inject_fault(const std::string& role, int step) {
       continue;
     const auto action = fault.substr(colon + 1, at - colon - 1);
     if (action == "kill") ::raise(SIGKILL);
+    if (action == "int") ::raise(SIGINT);
+    if (action == "term") ::raise(SIGTERM);
+    if (action == "hup") ::raise(SIGHUP);
     if (action == "hang")
       for (;;) ::pause();
   }
 }
 
+// What a child wrote on stderr, as this process passes it on: facts only
+// when ours were asked for, narration presented when this process presents.
+std::string relayed_narration(std::string_view err) {
+  std::string out;
+  std::istringstream lines{std::string(err)};
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("@fact "))
+      out += facts_wanted() ? line + '\n' : "";
+    else if (line.starts_with("[") && presents_narration())
+      out += present(line);
+    else
+      out += line + '\n';
+  }
+  return out;
+}
+
+// True when stdout and stderr are one file (a terminal, or `2>&1`): then a
+// child's output, shown in place in the narration, is not printed again.
+bool stdout_is_stderr() {
+  struct stat out {}, err {};
+  return ::fstat(STDOUT_FILENO, &out) == 0 && ::fstat(STDERR_FILENO, &err) == 0 && out.st_dev == err.st_dev &&
+         out.st_ino == err.st_ino;
+}
+
+// A child's std::cout, when a parent relays it: each line goes to stdout as
+// usual, and a copy, "[child PID stdout] LINE", to stderr, between the
+// narrated steps where it was printed.
+class stdout_in_narration : public std::streambuf {
+ public:
+  explicit stdout_in_narration(std::streambuf* stdout_buffer) : stdout_(stdout_buffer) {}
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    if (stdout_->sputc(static_cast<char>(c)) == traits_type::eof()) return traits_type::eof();
+    if (c != '\n') {
+      line_ += static_cast<char>(c);
+      return c;
+    }
+    stdout_->pubsync();
+    std::cerr << "[child " << ::getpid() << " stdout] " << line_ << std::endl;
+    line_.clear();
+    return c;
+  }
+  int sync() override { return stdout_->pubsync(); }
+
+ private:
+  std::streambuf* stdout_;
+  std::string line_;
+};
+
 }  // namespace
 
 void role::narrate(const std::string& line, const std::vector<std::pair<std::string, std::string>>& facts) const {
   ++step_;
-  std::string out = text('[', name_, ' ', ::getpid(), " step ", step_, "] ", line, '\n');
+  const auto narrated = text('[', name_, ' ', ::getpid(), " step ", step_, "] ", line);
+  std::string out = presents_narration() ? present(narrated) : narrated + '\n';
   if (facts_wanted()) {
     out += format_fact(name_, ::getpid(), "step", std::to_string(step_));
     for (const auto& [key, value] : facts) out += format_fact(name_, ::getpid(), key, value);
@@ -70,18 +129,22 @@ void role::narrate(const std::string& line, const std::vector<std::pair<std::str
   inject_fault(name_, step_);
 }
 
+std::string where_it_stopped(const spawn_result& run, std::string_view role_name, pid_t pid) {
+  const auto steps = facts(run.err).last_steps(role_name);
+  const auto last = steps.find(pid);
+  if (last == steps.end()) return " before its first step";
+  // That step's narrated line: "[child 4243 step 2] opened segment ..."
+  const auto prefix = text('[', role_name, ' ', pid, " step ", last->second, "] ");
+  const auto at = run.err.find(prefix);
+  const auto line = at == std::string::npos
+                        ? std::string()
+                        : run.err.substr(at + prefix.size(), run.err.find('\n', at) - at - prefix.size());
+  return text(" at step ", last->second, ": ", line);
+}
+
 std::string role::describe_child(const spawn_result& child) {
   if (child.how != ending::killed && child.how != ending::timed_out) return child.describe();
-  // The child's last step, from its facts, and that step's narrated line.
-  const auto steps = facts(child.err).last_steps("child");
-  const auto last = steps.find(child.pid);
-  if (last == steps.end()) return child.describe() + " before its first step";
-  const auto prefix = text("[child ", child.pid, " step ", last->second, "] ");
-  const auto at = child.err.find(prefix);
-  const auto line = at == std::string::npos ? std::string()
-                                            : child.err.substr(at + prefix.size(),
-                                                               child.err.find('\n', at) - at - prefix.size());
-  return text(child.describe(), " at step ", last->second, ": ", line);
+  return child.describe() + where_it_stopped(child, "child", child.pid);
 }
 
 std::vector<spawn_result> role::spawn_children(const std::vector<std::vector<std::string>>& each_args) const {
@@ -98,10 +161,12 @@ std::vector<spawn_result> role::spawn_children(const std::vector<std::vector<std
   const auto timeout = std::chrono::milliseconds(timeout_ms ? std::atol(timeout_ms) : 20000);
   // Children always report their facts: describe_child() reads the step a
   // child reached from them. They are relayed only when ours were asked for.
-  auto children = spawn_many(requests, {.timeout = timeout, .environment = {{facts_variable, "1"}}});
+  // And children leave their narration to this process to present.
+  auto children = spawn_many(requests, {.timeout = timeout,
+                                        .environment = {{facts_variable, "1"}, {relayed_variable, "1"}}});
   for (const auto& child : children) {
-    std::cerr << (facts_wanted() ? child.err : without_facts(child.err)) << std::flush;
-    std::cout << child.out << std::flush;
+    std::cerr << relayed_narration(child.err) << std::flush;
+    if (!stdout_is_stderr()) std::cout << child.out << std::flush;  // else the narration showed it
     step("child ", child.pid, " ", describe_child(child));
   }
   return children;
@@ -120,15 +185,32 @@ std::string role::run_child(const std::vector<std::string>& args) const {
 int run_chapter(int argc, char** argv, const std::function<void(const role&)>& parent,
                 const std::function<void(const role&)>& child) {
   const std::string program = std::filesystem::path(argc > 0 ? argv[0] : "chapter").filename();
+  install_signal_cleanup();  // SIGINT, SIGTERM, SIGHUP, SIGPIPE: remove what the owners hold, then die
   auto fail = [&](int code, const std::string& sentence) {
     std::cerr << program << ": error: " << sentence << std::endl;
     return code;
   };
   try {
     std::vector<std::string> args(argv + std::min(argc, 2), argv + argc);
+    if (argc >= 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
+      std::cout << "usage: " << program << "                run the lesson: the parent role, which starts the child\n"
+                << "       " << program << " child ARGS...  the child role, as the parent starts it\n"
+                << "       " << program << " --help         this text\n\n"
+                << "Narration goes to stderr, what the program produces to stdout. Exit codes: 0 every\n"
+                   "invariant held, 1 one did not, 2 bad usage or input, 3 an interprocess resource error.\n"
+                   "Environment: IPCLAB_FAULT=child:kill@2 (or hang, int, term, hup; parent:...) injects a\n"
+                   "fault after a step, IPCLAB_CHILD_TIMEOUT_MS bounds the child (20000 by default),\n"
+                   "IPCLAB_FACTS=1 reports facts for tests, NO_COLOR turns the colours off.\n";
+      return exit_ok;
+    }
     if (argc < 2) {
       parent(role(program, "parent", {}));
     } else if (std::string_view(argv[1]) == "child") {
+      stdout_in_narration tee(std::cout.rdbuf());
+      struct restore {  // std::cout must not outlive its buffer: put stdout's back, however this ends
+        std::streambuf* buffer;
+        ~restore() { std::cout.rdbuf(buffer); }
+      } restored{presents_narration() ? std::cout.rdbuf() : std::cout.rdbuf(&tee)};
       child(role(program, "child", std::move(args)));
     } else {
       throw usage_error("unknown role '" + std::string(argv[1]) + "' (usage: " + program +

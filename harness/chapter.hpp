@@ -38,6 +38,18 @@ struct resource_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The error for an object `segment` (called `segment_name`) does not hold
+/// under `name`, naming those it does hold, so that a misspelt name shows:
+/// "segment 'x' has no object named 'MyVectr' (it holds 'MyVector')".
+template <class Segment>
+resource_error missing_object(const Segment& segment, std::string_view segment_name, std::string_view name) {
+  std::string held;
+  for (auto object = segment.named_begin(); object != segment.named_end(); ++object)
+    held += text(held.empty() ? "" : ", ", "'", std::string_view(object->name(), object->name_length()), "'");
+  return resource_error(text("segment '", segment_name, "' has no object named '", name, "' (it holds ",
+                             held.empty() ? "no named object" : held, ")"));
+}
+
 /// A step an exercise's learner has not written yet: exit 1, "not done yet".
 struct not_done_error : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -124,7 +136,8 @@ class role {
   ///
   /// A step is where a fault can be injected: with IPCLAB_FAULT=child:kill@2
   /// in the environment, the child role kills itself with SIGKILL right after
-  /// narrating its step 2; `hang@2` makes it hang there instead. Several
+  /// narrating its step 2; `hang@2` makes it hang there instead, and `int@2`,
+  /// `term@2` and `hup@2` send it SIGINT, SIGTERM or SIGHUP there. Several
   /// faults are separated by commas; "parent:" selects the parent role. The
   /// chaos tests use it.
   template <class... Parts>
@@ -166,6 +179,11 @@ class role {
   std::vector<std::string> args_;
   mutable int step_ = 0;
 };
+
+/// Where a run stopped, from the facts it reported: " at step 2: opened
+/// segment ..." for the last step that process `pid`, playing `role_name`,
+/// narrated, or " before its first step".
+std::string where_it_stopped(const spawn_result& run, std::string_view role_name, pid_t pid);
 
 /// A chapter program's main: `PROGRAM` runs the parent role, `PROGRAM child
 /// ARGS...` the child role. Maps every failure to one sentence on stderr and

@@ -16,6 +16,7 @@ using std::remove_pointer;
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/readable_pipe.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/process/v2/environment.hpp>
 // ...and, header-only, never includes the definition of process_environment's
@@ -25,6 +26,7 @@ using std::remove_pointer;
 #include <boost/process/v2/stdio.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <csignal>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -137,6 +139,9 @@ std::filesystem::path self_executable() { return std::filesystem::read_symlink("
 
 namespace {
 
+// How long a child has after SIGTERM at its deadline before SIGKILL.
+constexpr auto kill_grace = std::chrono::milliseconds(1000);
+
 // One child of a spawn_many() call: its process, pipes and deadline, all
 // driven by the caller's io_context.
 class running_child {
@@ -164,10 +169,16 @@ class running_child {
     // grandchild may still hold them. Until then the deadline may fire, and
     // then the child's whole process group is killed.
     pending_ = options.capture ? 3 : 1;
+    // At the deadline SIGTERM, so that a chapter program removes what it
+    // created; whatever still runs a grace period later, SIGKILL.
     deadline_.async_wait([this](const bp::error_code& cancelled) {
       if (cancelled) return;
       timed_out_ = true;
-      ::kill(-result.pid, SIGKILL);
+      ::kill(-result.pid, SIGTERM);
+      deadline_.expires_after(kill_grace);
+      deadline_.async_wait([this](const bp::error_code& cancelled) {
+        if (!cancelled) ::kill(-result.pid, SIGKILL);
+      });
     });
     process_->async_wait([this](const bp::error_code&, int) { one_done(); });
     if (options.capture) {
@@ -184,6 +195,7 @@ class running_child {
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     if (timed_out_) {
       result.how = ending::timed_out;
+      result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     } else if (WIFSIGNALED(status)) {
       result.how = ending::killed;
       result.signal = WTERMSIG(status);
@@ -196,9 +208,19 @@ class running_child {
 
   spawn_result result;
 
+  /// Calls `ended` once the child has ended (at once if it never started).
+  void on_end(std::function<void()> ended) {
+    if (!process_ || pending_ == 0)
+      ended();
+    else
+      ended_ = std::move(ended);
+  }
+
  private:
   void one_done() {
-    if (--pending_ == 0) deadline_.cancel();
+    if (--pending_ > 0) return;
+    deadline_.cancel();
+    if (ended_) ended_();
   }
 
   asio::readable_pipe out_, err_;
@@ -206,6 +228,7 @@ class running_child {
   std::optional<bp::process> process_;
   int pending_ = 0;
   bool timed_out_ = false;
+  std::function<void()> ended_;
 };
 
 }  // namespace
@@ -215,9 +238,32 @@ std::vector<spawn_result> spawn_many(const std::vector<spawn_request>& requests,
   asio::io_context context;
   std::vector<std::unique_ptr<running_child>> children;
   for (const auto& request : requests) children.push_back(std::make_unique<running_child>(context, request, options));
+  // Signals to pass on: the set lives as long as the children run, then goes
+  // (and with it, its handlers) once the last of them has ended.
+  int forwarded = 0;
+  std::optional<asio::signal_set> signals;
+  std::size_t running = children.size();
+  if (options.forward_signals) {
+    signals.emplace(context, SIGINT, SIGTERM, SIGHUP);
+    std::function<void(const bp::error_code&, int)> pass_on = [&](const bp::error_code& cancelled, int signal) {
+      if (cancelled) return;
+      forwarded = signal;
+      for (auto& child : children)
+        if (child->result.pid > 0) ::kill(-child->result.pid, signal);
+      signals->async_wait(pass_on);
+    };
+    signals->async_wait(pass_on);
+    for (auto& child : children)
+      child->on_end([&] {
+        if (--running == 0) signals->cancel();
+      });
+  }
   context.run();
   std::vector<spawn_result> results;
-  for (auto& child : children) results.push_back(child->finish(started));
+  for (auto& child : children) {
+    results.push_back(child->finish(started));
+    results.back().forwarded_signal = forwarded;
+  }
   return results;
 }
 

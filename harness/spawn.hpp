@@ -24,12 +24,13 @@ struct spawn_result {
   ending how = ending::failed_to_start;  ///< how the child ended
   pid_t pid = 0;       ///< the child's process id (0 if it never started)
   int exit_code = -1;  ///< when how == exited
-  int signal = 0;      ///< when how == killed
+  int signal = 0;      ///< when how == killed, and the one that stopped it when how == timed_out
   std::string out;     ///< everything the child wrote to stdout (when captured)
   std::string err;     ///< everything the child wrote to stderr (when captured)
   std::string start_error;  ///< when how == failed_to_start: why
   std::chrono::milliseconds timeout{};  ///< the deadline it was given
   std::chrono::milliseconds elapsed{};  ///< from start to the end of its output
+  int forwarded_signal = 0;  ///< a signal passed on to it (spawn_options::forward_signals), or 0
 
   /// True when the child exited with code 0.
   bool succeeded() const { return how == ending::exited && exit_code == 0; }
@@ -40,7 +41,7 @@ struct spawn_result {
 
 /// How to run the child.
 struct spawn_options {
-  /// After this long the child and everything it started are killed.
+  /// After this long the child and everything it started are stopped: SIGTERM, then SIGKILL.
   std::chrono::milliseconds timeout = std::chrono::seconds(20);
   /// Capture stdout and stderr into the result (true) or let the child write
   /// to ours (false, for a live narrated run).
@@ -51,13 +52,20 @@ struct spawn_options {
   /// a socketpair, say). Every other descriptor is closed in the child. They
   /// must not be close-on-exec.
   std::vector<int> keep_open;
+  /// Pass SIGINT, SIGTERM and SIGHUP that reach this process while the
+  /// children run on to each child's process group, and go on waiting. A
+  /// child runs in a group of its own, so a Ctrl-C at the terminal reaches
+  /// only this process: forwarded, it lets the child clean up before it dies.
+  /// The caller decides what to do next (spawn_result::forwarded_signal).
+  bool forward_signals = false;
 };
 
 /// Runs `program` with `args` (no shell: each argument reaches the child as
 /// is, spaces and quotes included) and waits for it, at most `options.timeout`.
 ///
-/// The child gets stdin from /dev/null and its own process group; on timeout
-/// the whole group is killed with SIGKILL, so a grandchild cannot outlive the
+/// The child gets stdin from /dev/null and its own process group; at the
+/// timeout the whole group gets SIGTERM (a chapter program then removes what
+/// it created), and a second later SIGKILL, so a grandchild cannot outlive the
 /// deadline either. The child is also killed if the spawning process dies.
 /// Never throws for anything the child does; a program that cannot be started
 /// is reported as ending::failed_to_start.

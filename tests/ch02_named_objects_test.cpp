@@ -363,11 +363,11 @@ INSTANTIATE_TEST_SUITE_P(
         // Documented: find returns a null address for a name that is not there.
         BadInput{"MissingInstance", {"SEGMENT"},
                  [](managed_shared_memory& s) { s.destroy<my_type>(ch02::instance_name); },
-                 harness::exit_resource, "segment 'SEGMENT' holds no object 'MyType instance'"},
+                 harness::exit_resource, "segment 'SEGMENT' has no object named 'MyType instance' (it holds 'MyType array', 'MyType array from it')"},
         // The child found the first two but must not destroy them.
         BadInput{"MissingArrayFromIterators", {"SEGMENT"},
                  [](managed_shared_memory& s) { s.destroy<my_type>(ch02::array_it_name); },
-                 harness::exit_resource, "segment 'SEGMENT' holds no object 'MyType array from it'"},
+                 harness::exit_resource, "segment 'SEGMENT' has no object named 'MyType array from it' (it holds 'MyType array', 'MyType instance')"},
         // Documented: find's second member is the array's length.
         BadInput{"ArrayOfNineNotTen", {"SEGMENT"},
                  [](managed_shared_memory& s) {

@@ -311,10 +311,10 @@ INSTANTIATE_TEST_SUITE_P(
         // Documented: find returns a null address for a name that is not there.
         BadInput{"MissingHead", {"SEGMENT"},
                  [](managed_shared_memory& s) { s.destroy<offset_ptr<list_node>>(ch03::head_name); },
-                 harness::exit_resource, "segment 'SEGMENT' holds no object 'list head'"},
+                 harness::exit_resource, "segment 'SEGMENT' has no object named 'list head' (it holds 'raw list head')"},
         BadInput{"MissingRawHead", {"SEGMENT"},
                  [](managed_shared_memory& s) { s.destroy<list_node*>(ch03::raw_head_name); },
-                 harness::exit_resource, "segment 'SEGMENT' holds no object 'raw list head'"},
+                 harness::exit_resource, "segment 'SEGMENT' has no object named 'raw list head' (it holds 'list head')"},
         BadInput{"HeadBuiltAsAnInt", {"SEGMENT"},
                  [](managed_shared_memory& s) {
                    s.destroy<offset_ptr<list_node>>(ch03::head_name);

@@ -263,7 +263,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "cannot open segment 'ipclab-ch04-0-0-missing': No such file or directory"},
         // Documented: find returns a null pointer when no object has the name.
         BadInput{"NoObjectByThatName", {"SEGMENT", "NoSuchVector"}, harness::exit_resource,
-                 "segment 'SEGMENT' has no object named 'NoSuchVector'"},
+                 "segment 'SEGMENT' has no object named 'NoSuchVector' (it holds '"},
         BadInput{"VectorOfFiftyInts", {"SEGMENT", "ShortVector"}, harness::exit_usage,
                  "the vector 'ShortVector' holds 50 ints, not 100"},
         BadInput{"EmptyVector", {"SEGMENT", "EmptyVector"}, harness::exit_usage,

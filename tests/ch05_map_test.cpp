@@ -229,7 +229,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "cannot open segment 'ipclab-ch05-0-0-missing': No such file or directory"},
         // Documented: find returns a null pointer when no object has the name.
         BadInput{"NoObjectByThatName", {"SEGMENT", "NoSuchMap"}, harness::exit_resource,
-                 "segment 'SEGMENT' has no object named 'NoSuchMap'"},
+                 "segment 'SEGMENT' has no object named 'NoSuchMap' (it holds '"},
         // find<T>'s count is bytes / sizeof(T): another object's size gives it away.
         BadInput{"IntArrayUnderTheName", {"SEGMENT", "IntArray"}, harness::exit_usage,
                  "the object 'IntArray' is not one map of int to float: it takes 400 bytes"},

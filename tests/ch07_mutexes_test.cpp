@@ -355,7 +355,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"SegmentDoesNotExist", {"count", missing, "MUTEX", "10"}, harness::exit_resource,
                  "cannot open segment '" + missing + "': No such file or directory"},
         BadInput{"SegmentWithoutCounter", {"count", "EMPTY", "MUTEX", "10"}, harness::exit_resource,
-                 "segment 'EMPTY' holds no counter named 'counter'"},
+                 "segment 'EMPTY' has no object named 'counter' (it holds no named object)"},
         BadInput{"NamedMutexDoesNotExist", {"count", "SEGMENT", missing, "10"}, harness::exit_resource,
                  "cannot open named mutex '" + missing + "': No such file or directory"},
         BadInput{"HoldWithAMissingNamedMutexLocksNothing", {"hold", "SEGMENT", missing, "process-mutex"},

@@ -1,5 +1,7 @@
 // The ipclab program: list, run, tour, bench, and its answers to bad usage.
+#include <algorithm>
 #include <filesystem>
+#include <set>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -19,17 +21,57 @@ spawn_result ipclab(std::vector<std::string> args) {
 TEST(Cli, HelpListsEveryCommand) {
   const auto result = ipclab({"help"});
   ASSERT_TRUE(result.succeeded());
-  for (const char* command : {"list", "run NN", "tour", "test", "docs", "bench", "sweep", "help"})
+  for (const char* command :
+       {"list", "run NN", "tour", "test", "verify [NN]", "hint NN", "reset NN", "docs", "bench", "sweep", "help"})
     EXPECT_NE(result.out.find(std::string("\n  ") + command), std::string::npos) << command;
+  EXPECT_EQ(ipclab({"--help"}).out, result.out);
 }
 
-TEST(Cli, ListShowsEveryChapterOfTheCatalog) {
+// One line a chapter, chapter 08 included, in columns: the number, the title,
+// the exercise's state starting at the same column on every line.
+TEST(Cli, ListShowsEveryChapterInAlignedColumns) {
   const auto result = ipclab({"list"});
   ASSERT_TRUE(result.succeeded());
   ASSERT_FALSE(catalog().empty());
-  for (const auto& chapter : catalog())
-    EXPECT_NE(result.out.find(chapter.number + "  " + chapter.topic + "  " + chapter.summary),
-              std::string::npos);
+  std::set<std::size_t> state_columns;
+  for (const auto& chapter : catalog()) {
+    const auto at = result.out.find("\n" + chapter.number + "  " + chapter.title + " ");
+    ASSERT_NE(at, std::string::npos) << chapter.number << ":\n" << result.out;
+    const auto line = result.out.substr(at + 1, result.out.find('\n', at + 1) - at - 1);
+    const auto state = line.find_first_not_of(' ', chapter.number.size() + 2 + chapter.title.size());
+    state_columns.insert(state);
+    const auto expected = chapter.kind == chapter_kind::benchmark ? "none: ./ipclab bench runs it"
+                          : find_exercise(chapter.number)         ? "" : "none";
+    if (*expected) EXPECT_EQ(line.substr(state), expected);
+  }
+  EXPECT_EQ(state_columns.size(), 1u) << "the exercise column is ragged:\n" << result.out;
+  EXPECT_TRUE(std::any_of(catalog().begin(), catalog().end(),
+                          [](const auto& chapter) { return chapter.kind == chapter_kind::benchmark; }))
+      << "chapter 08 is in the catalog";
+}
+
+// Every chapter program answers --help with its usage, on stdout, and exit 0.
+TEST(Cli, EveryChapterProgramAnswersHelp) {
+  for (const auto& chapter : lessons()) {
+    const auto result = spawn(chapter.program, {"--help"});
+    EXPECT_EQ(result.describe(), "exited 0") << chapter.number << ": " << result.err;
+    const auto name = std::filesystem::path(chapter.program).filename().string();
+    EXPECT_TRUE(result.out.starts_with("usage: " + name + " ")) << result.out;
+    EXPECT_NE(result.out.find(name + " child ARGS..."), std::string::npos) << result.out;
+    EXPECT_EQ(result.err, "");
+  }
+}
+
+// `ipclab test` that selects no test fails, rather than passing nothing. The
+// run is pointed at an empty test folder of its own (ctest takes the last
+// --test-dir), not at the suite that runs this test.
+TEST(Cli, TestFailsWhenItSelectsNoTest) {
+  const auto empty = std::filesystem::path(::testing::TempDir()) / ("ipclab-notests-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(empty);
+  const auto result = ipclab({"test", "--test-dir", empty.string(), "-R", "no-test-has-this-name"});
+  std::filesystem::remove_all(empty);
+  EXPECT_EQ(result.describe(), "exited 8") << result.out << result.err;
+  EXPECT_NE((result.out + result.err).find("No tests were found"), std::string::npos) << result.out << result.err;
 }
 
 TEST(Cli, RunOneChapterPassesAndNarratesBothProcesses) {
@@ -43,9 +85,9 @@ TEST(Cli, RunOneChapterPassesAndNarratesBothProcesses) {
 TEST(Cli, TourRunsEveryChapterAndSummarises) {
   const auto result = ipclab({"tour"});
   ASSERT_TRUE(result.succeeded()) << result.describe() << result.out << result.err;
-  for (const auto& chapter : catalog())
+  for (const auto& chapter : lessons())
     EXPECT_NE(result.out.find("PASS  chapter " + chapter.number), std::string::npos) << chapter.number;
-  const auto total = std::to_string(catalog().size());
+  const auto total = std::to_string(lessons().size());
   EXPECT_NE(result.out.find("\n" + total + "/" + total + " chapters passed\n"), std::string::npos);
 }
 
@@ -86,12 +128,16 @@ TEST_P(CliMisuse, GetsOneSentenceAndExitCode2) {
 INSTANTIATE_TEST_SUITE_P(
     Cli, CliMisuse,
     ::testing::Values(Misuse{"UnknownCommand", {"frobnicate"}, "unknown command 'frobnicate'"},
+                      Misuse{"MisspeltCommand", {"tuor"}, "unknown command 'tuor'; did you mean 'tour'?"},
+                      Misuse{"CommandOneLetterShort", {"verif"}, "unknown command 'verif'; did you mean 'verify'?"},
+                      Misuse{"RunTheBenchmarkChapter", {"run", "08"},
+                             "chapter 08 has no parent and child to run: './ipclab bench' runs its benchmarks"},
                       Misuse{"RunWithoutChapter", {"run"}, "'run' takes one chapter number, e.g. 'ipclab run 01'"},
                       Misuse{"RunTwoChapters", {"run", "1", "2"},
                              "'run' takes one chapter number, e.g. 'ipclab run 01'"},
-                      Misuse{"UnknownChapter", {"run", "99"}, "there is no chapter '99'; 'ipclab list' shows them"},
+                      Misuse{"UnknownChapter", {"run", "99"}, "there is no chapter '99': chapters are 01\u201308"},
                       Misuse{"ChapterWithASpace", {"run", "x y"},
-                             "there is no chapter 'x y'; 'ipclab list' shows them"},
+                             "there is no chapter 'x y': chapters are 01\u201308"},
                       Misuse{"ListWithAnArgument", {"list", "extra"}, "'list' takes no arguments"},
                       Misuse{"UnknownSweepOption", {"sweep", "--everything"}, "'sweep' takes only --fail-on-leak"},
                       Misuse{"UnknownBenchOption", {"bench", "--fast"},

@@ -88,14 +88,42 @@ TEST_F(Exercises, CompileErrorIsShownAtTheLearnersOwnLine) {
       << "the error does not point at line " << line << " of the learner's file:\n" << run.out;
 }
 
+// The state `ipclab list` shows for an exercise: its line's text in the
+// column the header line's "exercise" starts.
+std::string state_in_list(const std::string& list, const exercise_entry& exercise) {
+  const auto column = list.find("exercise");
+  const auto line = list.find("\n" + exercise.number + "  ");
+  if (column == std::string::npos || line == std::string::npos) return "(no such line in:\n" + list + ")";
+  const auto end = list.find('\n', line + 1);
+  return list.substr(line + 1 + column, end - line - 1 - column);
+}
+
 TEST_F(Exercises, ACorrectAnswerPassesAndCountsAsDone) {
+  EXPECT_EQ(state_in_list(ipclab({"list"}).out, first), "to do");
   write_learner_file(first, solution_of(first));
+  EXPECT_EQ(state_in_list(ipclab({"list"}).out, first), "started");
   const auto one = ipclab({"verify", first.number});
   EXPECT_TRUE(one.succeeded()) << one.out;
   EXPECT_NE(one.out.find("PASS  exercise " + first.number), std::string::npos) << one.out;
+  EXPECT_EQ(state_in_list(ipclab({"list"}).out, first), "done");
   const auto all = ipclab({"verify"});
   EXPECT_NE(all.out.find("\n1/" + std::to_string(exercises().size()) + " exercises done\n"), std::string::npos)
       << all.out;
+  write_learner_file(first, solution_of(first) + "// changed after it passed\n");
+  EXPECT_EQ(state_in_list(ipclab({"list"}).out, first), "started") << "a file changed since it passed";
+}
+
+// A learner's program that hangs is stopped, and the failure says at which
+// step each process had got to.
+TEST_F(Exercises, AHungRunIsReportedWithTheStepItHungAt) {
+  write_learner_file(first, solution_of(first));
+  const auto run = spawn(IPCLAB_CLI, {"verify", first.number},
+                         {.timeout = std::chrono::minutes(4),
+                          .environment = {{"IPCLAB_EXERCISES_DIR", dir.string()},
+                                          {"IPCLAB_FAULT", "parent:hang@2"},
+                                          {"IPCLAB_VERIFY_TIMEOUT_MS", "1500"}}});
+  EXPECT_EQ(run.describe(), "exited 1") << run.out;
+  EXPECT_NE(run.out.find("its run timed out after 1500 ms, the parent at step 2: "), std::string::npos) << run.out;
 }
 
 // The example of a learner's mistake: the child forgets to deallocate.
@@ -119,7 +147,7 @@ TEST_F(Exercises, ANameTypoInFindIsReportedAsTheMissingObject) {
                                        "me.run_child({owner.name(), \"MyVectr\"})"));
   const auto run = ipclab({"verify", "04"});
   EXPECT_EQ(run.describe(), "exited 1");
-  EXPECT_NE(run.out.find("has no object named 'MyVectr'"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("has no object named 'MyVectr' (it holds 'MyVector')"), std::string::npos) << run.out;
   EXPECT_EQ(run.out.find("killed by"), std::string::npos) << run.out;
   EXPECT_EQ(run.out.find("timed out"), std::string::npos) << run.out;
 }
@@ -239,12 +267,13 @@ TEST_P(ExercisesMisuse, GetsOneSentenceAndExitCode2) {
 INSTANTIATE_TEST_SUITE_P(
     Exercises, ExercisesMisuse,
     ::testing::Values(
-        Misuse{"UnknownExercise", {"verify", "99"}, "'verify' takes an exercise number, --watch, or NN --program PATH, not '99'"},
-        Misuse{"TwoExercises", {"verify", "01", "02"}, "'verify' takes an exercise number, --watch, or NN --program PATH, not '02'"},
+        Misuse{"UnknownExercise", {"verify", "99"}, "there is no exercise '99': exercises are 01\u201307"},
+        Misuse{"TwoExercises", {"verify", "01", "02"}, "'verify' takes one exercise number, not '02' as well"},
+        Misuse{"UnknownOption", {"verify", "--fast"}, "'verify' takes an exercise number and --watch, not '--fast'"},
         Misuse{"ProgramWithoutExercise", {"verify", "--program", "/bin/true"}, "'verify --program PATH' needs one exercise number and no --watch"},
         Misuse{"HintWithoutExercise", {"hint"}, "'hint' takes one exercise number, e.g. 'ipclab hint 01'"},
-        Misuse{"HintOfUnknownExercise", {"hint", "99"}, "'hint' takes one exercise number, e.g. 'ipclab hint 01'"},
-        Misuse{"ResetOfUnknownExercise", {"reset", "x"}, "'reset' takes one exercise number, e.g. 'ipclab reset 01'"}),
+        Misuse{"HintOfUnknownExercise", {"hint", "99"}, "there is no exercise '99': exercises are 01\u201307"},
+        Misuse{"ResetOfUnknownExercise", {"reset", "x"}, "there is no exercise 'x': exercises are 01\u201307"}),
     [](const auto& info) { return info.param.label; });
 
 }  // namespace

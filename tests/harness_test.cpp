@@ -152,6 +152,21 @@ TEST(Spawn, KillsAChildThatOutlivesItsTimeout) {
   EXPECT_NE(::kill(result.pid, 0), 0) << "the timed-out child still runs";
 }
 
+// At its deadline a child gets SIGTERM, which lets a chapter program remove
+// what it created; one that ignores it gets SIGKILL a second later.
+TEST(Spawn, AtItsDeadlineAChildGetsSigtermThenSigkillASecondLater) {
+  const auto polite = misbehave({"sleep", "30"}, {.timeout = 300ms});
+  EXPECT_EQ(polite.how, ending::timed_out);
+  EXPECT_EQ(polite.signal, SIGTERM);
+  EXPECT_LT(polite.elapsed, 1300ms) << "a child that dies of SIGTERM is not given the grace period";
+  const auto stubborn = misbehave({"stubborn", "30"}, {.timeout = 300ms});
+  EXPECT_EQ(stubborn.how, ending::timed_out);
+  EXPECT_EQ(stubborn.signal, SIGKILL);
+  EXPECT_GE(stubborn.elapsed, 1300ms);
+  EXPECT_LT(stubborn.elapsed, 10s);
+  EXPECT_NE(::kill(stubborn.pid, 0), 0) << "the stubborn child still runs";
+}
+
 TEST(Spawn, KillsAGrandchildThatHoldsTheOutputOpen) {
   // Long enough for the child to have exited and left its grandchild.
   const auto result = misbehave({"orphan"}, {.timeout = support::hang_timeout(misbehave({"exit", "0"}).elapsed)});

@@ -43,7 +43,7 @@ TEST_P(EveryChapterPermissions, CreatesItsObjectsOwnerReadWriteOnly) {
   for (const auto& entry : left) fs::remove("/dev/shm/" + entry.file_name);
 }
 
-INSTANTIATE_TEST_SUITE_P(Permissions, EveryChapterPermissions, ::testing::ValuesIn(harness::catalog()),
+INSTANTIATE_TEST_SUITE_P(Permissions, EveryChapterPermissions, ::testing::ValuesIn(harness::lessons()),
                          [](const auto& info) { return "Chapter" + info.param.number; });
 
 // Runs chapter `number`'s child role as the unprivileged user nobody. The

@@ -9,6 +9,7 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -53,6 +54,10 @@ std::vector<pid_t> processes_mentioning(const std::string& text) {
 
 // Waits up to 5 s for no process to mention `text`.
 bool none_mentioning(const std::string& text) {
+  if (text.empty()) {
+    ADD_FAILURE() << "no name to look for";
+    return false;
+  }
   for (int i = 0; i < 500 && !processes_mentioning(text).empty(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   return processes_mentioning(text).empty();
@@ -60,6 +65,32 @@ bool none_mentioning(const std::string& text) {
 
 // The segment a parent reported creating.
 std::string segment_created_in(const spawn_result& parent) { return facts(parent.err).first("parent", "segment"); }
+
+// The parent of `pid`, from /proc/PID/stat, or 0.
+pid_t parent_of(pid_t pid) {
+  const auto stat = read_proc_file("/proc/" + std::to_string(pid) + "/stat");
+  const auto after_name = stat.rfind(')');
+  if (after_name == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(after_name + 2));
+  std::string state;
+  pid_t parent = 0;
+  fields >> state >> parent;
+  return parent;
+}
+
+// Waits up to 20 s for a chapter's child to run: a process whose argv names
+// an entry of /dev/shm that starts with `prefix`. Returns that entry's name
+// and the child's pid, or {"", 0}.
+std::pair<std::string, pid_t> child_naming(const std::string& prefix) {
+  for (int i = 0; i < 2000; ++i) {
+    for (const auto& entry : list_ipclab_entries())
+      if (entry.file_name.starts_with(prefix))
+        if (const auto children = processes_mentioning(entry.file_name); !children.empty())
+          return {entry.file_name, children.front()};
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return {"", 0};
+}
 
 spawn_result run_parent(const chapter_entry& chapter, const std::string& fault,
                         std::chrono::milliseconds timeout = std::chrono::seconds(60),
@@ -91,18 +122,29 @@ class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
     return support::hang_timeout(slowest);
   }
 
+  // How many steps the parent narrates in a clean run.
+  int parent_steps() {
+    const auto clean = spawn(GetParam().program, {}, {.environment = {{facts_variable, "1"}}});
+    EXPECT_TRUE(clean.succeeded()) << clean.describe() << "\n" << clean.err;
+    return most_steps(steps_of(clean, "parent"));
+  }
+
   // The chapter's parent run once for every step 1..steps, each with its
-  // children meeting `fault` (kill, hang) at that step and given
-  // `timeout`. All at once, each with its own segment and children: the
-  // test waits out one timeout, not one a step.
-  std::vector<spawn_result> with_child_fault_at_every_step(const std::string& fault, int steps,
-                                                           std::chrono::milliseconds timeout) {
+  // `role` (parent, child) meeting `fault` (kill, hang, int, term, hup) at
+  // that step, children given `timeout`. All at once, each with its own
+  // segment and children: the test waits out one timeout, not one a step.
+  std::vector<spawn_result> with_fault_at_every_step(const std::string& role, const std::string& fault, int steps,
+                                                     std::chrono::milliseconds timeout) {
     std::vector<spawn_request> parents;
     for (int step = 1; step <= steps; ++step)
-      parents.push_back({GetParam().program, {}, {{"IPCLAB_FAULT", "child:" + fault + "@" + std::to_string(step)}}});
+      parents.push_back({GetParam().program, {}, {{"IPCLAB_FAULT", role + ":" + fault + "@" + std::to_string(step)}}});
     return spawn_many(parents, {.timeout = std::chrono::seconds(60),
                                 .environment = {{"IPCLAB_CHILD_TIMEOUT_MS", std::to_string(timeout.count())},
                                                 {facts_variable, "1"}}});
+  }
+  std::vector<spawn_result> with_child_fault_at_every_step(const std::string& fault, int steps,
+                                                           std::chrono::milliseconds timeout) {
+    return with_fault_at_every_step("child", fault, steps, timeout);
   }
 
   // A run whose child met `fault` at `step`: the parent failed, said so, and
@@ -145,20 +187,107 @@ TEST_P(EveryChapter, AChildHungAtAnyStepIsKilledAtItsTimeoutAndReported) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Chaos, EveryChapter, ::testing::ValuesIn(catalog()),
+// Ctrl-C (SIGINT) or SIGTERM at any step of the parent: it removes what it
+// created (its segment, its named mutex) and dies of that signal, so that its
+// exit status still says why; its children die with it. SIGHUP, at the first
+// step, the same.
+TEST_P(EveryChapter, ASignalAtAnyStepOfTheParentLeavesNothingAndItsStatusNamesIt) {
+  const int steps = parent_steps();
+  ASSERT_GT(steps, 0);
+  for (const auto& [fault, signal] : {std::pair{"int", "SIGINT"}, std::pair{"term", "SIGTERM"}, std::pair{"hup", "SIGHUP"}}) {
+    const auto parents = with_fault_at_every_step("parent", fault, fault == std::string("hup") ? 1 : steps,
+                                                  std::chrono::seconds(20));
+    for (std::size_t step = 1; step <= parents.size(); ++step) {
+      SCOPED_TRACE(std::string("parent:") + fault + "@" + std::to_string(step));
+      const auto& parent = parents[step - 1];
+      EXPECT_EQ(parent.describe(), std::string("killed by ") + signal) << parent.err;
+      EXPECT_EQ(steps_of(parent, "parent")[parent.pid], static_cast<int>(step)) << "it did not stop at its step";
+      EXPECT_TRUE(entries_created_by(parent.pid).empty())
+          << "left /dev/shm/" << entries_created_by(parent.pid).front().file_name;
+      EXPECT_TRUE(none_mentioning(segment_created_in(parent))) << "a child outlived its parent";
+    }
+  }
+}
+
+// SIGINT or SIGTERM at any step of a child: the child dies of it, the parent
+// says so, and neither leaves anything.
+TEST_P(EveryChapter, ASignalAtAnyStepOfAChildIsReportedAndLeavesNothing) {
+  const int steps = child_steps();
+  ASSERT_GT(steps, 0);
+  for (const auto& [fault, signal] : {std::pair{"int", "SIGINT"}, std::pair{"term", "SIGTERM"}}) {
+    const auto parents = with_child_fault_at_every_step(fault, steps, std::chrono::seconds(20));
+    for (int step = 1; step <= steps; ++step) {
+      SCOPED_TRACE(std::string("child:") + fault + "@" + std::to_string(step));
+      expect_clean_failure(parents[step - 1], std::string("killed by ") + signal, step);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Chaos, EveryChapter, ::testing::ValuesIn(lessons()),
                          [](const auto& info) { return "Chapter" + info.param.number; });
 
-// A parent killed while its child runs leaves its segment behind (its owner
-// never ran); the child dies with it (PR_SET_PDEATHSIG), and the sweep that
-// opens every test run removes the segment of the dead creator.
-TEST(Chaos, AParentKilledWhileItsChildRunsLeavesAStaleSegmentTheSweepRemoves) {
-  const auto& chapter = catalog().front();
-  // Killed once its child has surely started: after three clean runs' time.
+// A Ctrl-C while `ipclab run` shows a chapter: the chapter runs in a process
+// group of its own, so the terminal's SIGINT reaches only ipclab, which passes
+// it on. The chapter removes its segment and named mutex and dies of SIGINT;
+// then ipclab says so and dies of SIGINT too.
+TEST(Chaos, ACtrlCDuringRunIsPassedToTheChapterWhichRemovesWhatItCreated) {
+  const auto& chapter = lessons().back();  // a segment and a named mutex
+  spawn_result cli;
+  std::thread running([&] {
+    cli = spawn(IPCLAB_CLI, {"run", chapter.number},
+                {.timeout = std::chrono::seconds(20),
+                 .environment = {{"IPCLAB_FAULT", "child:hang@1"}, {"IPCLAB_CHILD_TIMEOUT_MS", "60000"}}});
+  });
+  // The hung child's argv names the segment; its parent is the chapter, whose parent is ipclab.
+  const auto [segment, child] = child_naming("ipclab-ch" + chapter.number);
+  if (!child) {
+    running.join();  // ipclab's own deadline ends it
+    FAIL() << "no child of chapter " << chapter.number << " started: " << cli.describe() << "\n" << cli.err;
+  }
+  std::string mutex;
+  const pid_t program = parent_of(child);
+  const pid_t ipclab = parent_of(program);
+  for (const auto& entry : list_ipclab_entries())
+    if (entry.file_name.starts_with("sem.") && entry.creator == program) mutex = entry.file_name;
+  ::kill(ipclab, SIGINT);
+  running.join();
+  EXPECT_EQ(cli.describe(), "killed by SIGINT") << cli.out << cli.err;
+  EXPECT_NE(cli.out.find("stopped: chapter " + chapter.number + " killed by SIGINT after SIGINT"), std::string::npos)
+      << cli.out;
+  EXPECT_FALSE(std::filesystem::exists("/dev/shm/" + segment)) << segment;
+  EXPECT_FALSE(mutex.empty() || std::filesystem::exists("/dev/shm/" + mutex)) << "the named mutex: " << mutex;
+  EXPECT_TRUE(entries_created_by(program).empty());
+  EXPECT_TRUE(none_mentioning(segment)) << "the hung child outlived its parent";
+}
+
+// A parent stopped at its deadline while its child runs: SIGTERM lets it
+// remove its segment before it dies, and its child dies with it.
+TEST(Chaos, AParentStoppedAtItsDeadlineWhileItsChildRunsRemovesItsSegment) {
+  const auto& chapter = lessons().front();
+  // Stopped once its child has surely started: after three clean runs' time.
   const auto clean = spawn(chapter.program, {});
   const auto parent = run_parent(chapter, "child:hang@1", support::hang_timeout(clean.elapsed), "60000");
   ASSERT_EQ(parent.how, ending::timed_out) << parent.describe() << "\n" << parent.err;
+  EXPECT_EQ(parent.signal, SIGTERM) << "it took SIGKILL to stop it";
   const auto segment = segment_created_in(parent);
   ASSERT_FALSE(segment.empty()) << parent.err;
+  EXPECT_TRUE(none_mentioning(segment)) << "the child outlived its parent";
+  EXPECT_TRUE(entries_created_by(parent.pid).empty()) << "the parent left its segment";
+}
+
+// SIGKILL cannot be caught: a parent killed so while its child runs leaves
+// its segment behind (its owner never ran); the child dies with it
+// (PR_SET_PDEATHSIG), and the sweep that opens every test run removes the
+// segment of the dead creator.
+TEST(Chaos, AParentKilledWhileItsChildRunsLeavesAStaleSegmentTheSweepRemoves) {
+  const auto& chapter = lessons().front();
+  spawn_result parent;
+  std::thread running([&] { parent = run_parent(chapter, "child:hang@1", std::chrono::seconds(20), "60000"); });
+  const auto [segment, child] = child_naming("ipclab-ch" + chapter.number);
+  if (child) ::kill(parent_of(child), SIGKILL);
+  running.join();
+  ASSERT_NE(child, 0) << "no child started: " << parent.describe() << "\n" << parent.err;
+  EXPECT_EQ(parent.describe(), "killed by SIGKILL");
   EXPECT_TRUE(none_mentioning(segment)) << "the child outlived its parent";
 
   const auto left = entries_created_by(parent.pid);
@@ -174,7 +303,7 @@ TEST(Chaos, AParentKilledWhileItsChildRunsLeavesAStaleSegmentTheSweepRemoves) {
 
 // The same for a parent that dies at each of its own steps, child or no child.
 TEST(Chaos, AParentKilledAtAnyStepLeavesNothingTheSweepDoesNotRemove) {
-  const auto& chapter = catalog().front();
+  const auto& chapter = lessons().front();
   const auto clean = spawn(chapter.program, {}, {.environment = {{facts_variable, "1"}}});
   const int steps = most_steps(steps_of(clean, "parent"));
   ASSERT_GT(steps, 0);

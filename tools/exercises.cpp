@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "cli.hpp"
 #include "harness/catalog.hpp"
 #include "harness/chapter.hpp"
+#include "harness/facts.hpp"
 #include "harness/spawn.hpp"
 
 namespace ipclab::cli {
@@ -106,6 +108,16 @@ std::optional<std::string> build_learner_program(const exercise_entry& exercise,
   return std::nullopt;
 }
 
+// How the learner's run ended; for a run that hung or was killed, the step
+// where the parent, and each child that reported one, had got to.
+std::string how_it_ended(const spawn_result& run) {
+  if (run.how == harness::ending::exited || run.how == harness::ending::failed_to_start) return run.describe();
+  std::string where = run.describe() + ", the parent" + harness::where_it_stopped(run, "parent", run.pid);
+  for (const auto& [child, step] : harness::facts(run.err).last_steps("child"))
+    where += harness::text("; its child ", child, harness::where_it_stopped(run, "child", child));
+  return where;
+}
+
 // The exercise's checks as one GoogleTest filter.
 std::string checks_filter(const exercise_entry& exercise) {
   std::string filter;
@@ -118,10 +130,13 @@ std::string checks_filter(const exercise_entry& exercise) {
 bool check(const exercise_entry& exercise, const std::string& program) {
   std::cout << "checking exercise " << exercise.number << " (" << exercise.topic << "): " << program << "\n"
             << std::flush;
-  const auto run = harness::spawn(program, {}, {.timeout = std::chrono::seconds(60)});
+  // IPCLAB_VERIFY_TIMEOUT_MS: how long a run may take (a minute by default).
+  const char* timeout_ms = std::getenv("IPCLAB_VERIFY_TIMEOUT_MS");
+  const auto run = harness::spawn(program, {}, {.timeout = std::chrono::milliseconds(timeout_ms ? std::atol(timeout_ms) : 60000),
+                                                .environment = {{harness::facts_variable, "1"}}});
   if (!run.succeeded()) {
     const auto errors = lines_with(run.err, "error:");
-    return fail(exercise, "its run " + run.describe(), errors.empty() ? run.err : errors);
+    return fail(exercise, "its run " + how_it_ended(run), errors.empty() ? harness::without_facts(run.err) : errors);
   }
   const auto tests = harness::spawn(
       exercise.test_program, {"--gtest_filter=" + checks_filter(exercise), "--gtest_brief=1", "--gtest_color=no"},
@@ -138,10 +153,33 @@ bool check(const exercise_entry& exercise, const std::string& program) {
   return true;
 }
 
+// What verify has seen pass: a line "NN HASH" an exercise, where HASH is
+// that of the learner's file when it passed.
+fs::path progress_file() { return exercises_dir() / ".progress"; }
+
+std::string hash_of(const std::string& text) { return std::to_string(std::hash<std::string>{}(text)); }
+
+std::map<std::string, std::string> passed_hashes() {
+  std::map<std::string, std::string> passed;
+  std::istringstream lines(read_file(progress_file()));
+  for (std::string number, hash; lines >> number >> hash;) passed[number] = hash;
+  return passed;
+}
+
+void record_pass(const exercise_entry& exercise, const fs::path& source) {
+  auto passed = passed_hashes();
+  passed[exercise.number] = hash_of(read_file(source));
+  std::string text;
+  for (const auto& [number, hash] : passed) text += number + " " + hash + "\n";
+  write_file(progress_file(), text);
+}
+
 bool verify_one(const exercise_entry& exercise) {
   const auto source = ensure_learner_file(exercise);
   const auto program = build_learner_program(exercise, source);
-  return program && check(exercise, *program);
+  const bool passed = program && check(exercise, *program);
+  if (passed) record_pass(exercise, source);
+  return passed;
 }
 
 // Verifies `chosen` (or every exercise in order, stopping at the first that
@@ -177,9 +215,26 @@ int watch(const exercise_entry* chosen) {
   return 0;
 }
 
-const exercise_entry* exercise_named(const std::string& number) { return harness::find_exercise(number); }
+// "there is no exercise '42': exercises are 01–07".
+std::string no_such_exercise(const std::string& number) {
+  const auto& all = harness::exercises();
+  return "there is no exercise '" + number + "': exercises are " +
+         (all.empty() ? std::string("none") : all.front().number + "\u2013" + all.back().number);
+}
 
 }  // namespace
+
+std::string exercise_state(const std::string& number) {
+  const auto* exercise = harness::find_exercise(number);
+  if (!exercise) return "none";
+  const auto path = learner_file(*exercise);
+  if (!fs::exists(path)) return "to do";
+  const auto text = read_file(path);
+  const auto passed = passed_hashes();
+  if (const auto found = passed.find(exercise->number); found != passed.end() && found->second == hash_of(text))
+    return "done";
+  return text == read_file(exercise->starter) ? "to do" : "started";
+}
 
 int verify(const std::vector<std::string>& args) {
   const exercise_entry* chosen = nullptr;
@@ -190,9 +245,12 @@ int verify(const std::vector<std::string>& args) {
       watching = true;
     } else if (args[i] == "--program" && i + 1 < args.size()) {
       program = args[++i];
-    } else if (!chosen && (chosen = exercise_named(args[i])) != nullptr) {
-    } else {
-      return usage("'verify' takes an exercise number, --watch, or NN --program PATH, not '" + args[i] + "'");
+    } else if (args[i].starts_with("-")) {
+      return usage("'verify' takes an exercise number and --watch, not '" + args[i] + "'");
+    } else if (chosen) {
+      return usage("'verify' takes one exercise number, not '" + args[i] + "' as well");
+    } else if (!(chosen = harness::find_exercise(args[i]))) {
+      return usage(no_such_exercise(args[i]));
     }
   }
   if (program) {
@@ -202,16 +260,29 @@ int verify(const std::vector<std::string>& args) {
   return watching ? watch(chosen) : verify_run(chosen);
 }
 
+// The one exercise `args` names, or null after a usage error (its exit code in `code`).
+const exercise_entry* one_exercise(const std::vector<std::string>& args, const std::string& command, int& code) {
+  if (args.size() != 1) {
+    code = usage("'" + command + "' takes one exercise number, e.g. 'ipclab " + command + " 01'");
+    return nullptr;
+  }
+  const auto* exercise = harness::find_exercise(args[0]);
+  if (!exercise) code = usage(no_such_exercise(args[0]));
+  return exercise;
+}
+
 int hint(const std::vector<std::string>& args) {
-  const auto* exercise = args.size() == 1 ? exercise_named(args[0]) : nullptr;
-  if (!exercise) return usage("'hint' takes one exercise number, e.g. 'ipclab hint 01'");
+  int code = 0;
+  const auto* exercise = one_exercise(args, "hint", code);
+  if (!exercise) return code;
   std::cout << read_file(exercise->hint);
   return 0;
 }
 
 int reset(const std::vector<std::string>& args) {
-  const auto* exercise = args.size() == 1 ? exercise_named(args[0]) : nullptr;
-  if (!exercise) return usage("'reset' takes one exercise number, e.g. 'ipclab reset 01'");
+  int code = 0;
+  const auto* exercise = one_exercise(args, "reset", code);
+  if (!exercise) return code;
   const auto path = learner_file(*exercise);
   if (fs::exists(path) && read_file(path) != read_file(exercise->starter)) {
     fs::copy_file(path, path.string() + ".bak", fs::copy_options::overwrite_existing);

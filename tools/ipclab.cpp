@@ -1,5 +1,8 @@
 // ipclab: list, run and tour the chapters, sweep /dev/shm, run the test suite and the benchmarks.
+#include <algorithm>
 #include <chrono>
+#include <csignal>
+#include <iomanip>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -16,7 +19,11 @@
 #include "harness/sweep.hpp"
 
 using namespace ipclab::harness;
+using ipclab::cli::exercise_state;
+using ipclab::cli::hint;
+using ipclab::cli::reset;
 using ipclab::cli::usage;
+using ipclab::cli::verify;
 
 namespace ipclab::cli {
 int usage(const std::string& sentence) {
@@ -27,39 +34,49 @@ int usage(const std::string& sentence) {
 
 namespace {
 
-constexpr std::string_view help_text = R"(usage: ipclab COMMAND [ARGS]
+// "01–07": the first and last numbers of `entries`.
+template <class Entries>
+std::string number_range(const Entries& entries) {
+  return entries.empty() ? "none" : entries.front().number + "\u2013" + entries.back().number;
+}
 
-  list             the chapters, one line each
-  run NN           run chapter NN: its parent and child processes, narrated
-  tour             run every chapter in order, a pass/fail line each, and a summary
-  test [ARGS]      run the whole test suite with ctest (ARGS go to ctest, e.g. -L chapter)
-  verify [NN]      check your exercises in order (or exercise NN), stop at the first failure
-      --watch          and again whenever you save an exercise, until it passes
-  hint NN          the hint of exercise NN
-  reset NN         restore exercise NN to its starter (your version is kept as .bak)
-  docs             say where the rendered tutorial is (the launcher renders it with the build)
-  bench [OPTIONS]  run the benchmarks of chapter 08 (a minute or two), print the table, draw the plot
-      --save           and copy the results to chapters/08-performance/results.json, for the docs
-      --out DIR        write results.json, results.md and throughput.png there (default: build/PRESET/bench)
-      --benchmark_...  any Google Benchmark option, passed on (e.g. --benchmark_filter=latency)
-  sweep            remove ipclab entries of dead processes from /dev/shm
-      --fail-on-leak   and fail if there were any (the suite's cleanup check)
-  help             this text
+// Removes what processes that have ended left in /dev/shm (a run stopped by
+// SIGKILL, say), and says so: a run starts clean.
+void sweep_first() {
+  for (const auto& entry : sweep_stale_entries().removed)
+    std::cout << "removed /dev/shm/" << entry.file_name << ", left by process "
+              << (entry.creator ? std::to_string(*entry.creator) : std::string("?")) << ", which has ended\n";
+}
 
-Exit codes: 0 ok, 1 a chapter or check failed, 2 bad usage.
-)";
-
-int list() {
-  for (const auto& chapter : catalog())
-    std::cout << chapter.number << "  " << chapter.topic << "  " << chapter.summary << '\n';
+int list(const std::vector<std::string>& args) {
+  if (!args.empty()) return usage("'list' takes no arguments");
+  std::size_t width = 5;
+  for (const auto& chapter : catalog()) width = std::max(width, chapter.title.size());
+  std::cout << "NN  " << std::left << std::setw(static_cast<int>(width)) << "title" << "  exercise\n";
+  for (const auto& chapter : catalog()) {
+    const auto state = chapter.kind == chapter_kind::benchmark ? "none: ./ipclab bench runs it"
+                       : find_exercise(chapter.number)     ? exercise_state(chapter.number)
+                                                             : "none";
+    std::cout << chapter.number << "  " << std::setw(static_cast<int>(width)) << chapter.title << "  " << state
+              << "\n";
+  }
   return 0;
 }
 
-// Runs one chapter program live (its narration streams to the terminal).
+// Runs one chapter program live (its narration streams to the terminal). A
+// signal that stops ipclab meanwhile is passed on to the chapter, which
+// removes what it created and dies of it; then so does ipclab.
 bool run_chapter(const chapter_entry& chapter) {
-  std::cout << "\n=== Chapter " << chapter.number << ": " << chapter.topic << " ===\n"
+  std::cout << "\n=== Chapter " << chapter.number << ": " << chapter.title << " ===\n"
             << chapter.summary << "\n\n" << std::flush;
-  const auto result = spawn(chapter.program, {}, {.timeout = std::chrono::seconds(60), .capture = false});
+  const auto result = spawn(chapter.program, {},
+                            {.timeout = std::chrono::seconds(60), .capture = false, .forward_signals = true});
+  if (result.forwarded_signal != 0) {
+    std::cout << "stopped: chapter " << chapter.number << " " << result.describe() << " after "
+              << signal_name(result.forwarded_signal) << "; /dev/shm holds nothing of it\n" << std::flush;
+    std::signal(result.forwarded_signal, SIG_DFL);
+    std::raise(result.forwarded_signal);
+  }
   const bool passed = result.succeeded();
   std::cout << (passed ? "PASS" : "FAIL") << "  chapter " << chapter.number << " (" << chapter.topic
             << "): " << result.describe() << " in " << result.elapsed.count() << " ms\n";
@@ -69,17 +86,26 @@ bool run_chapter(const chapter_entry& chapter) {
 int run(const std::vector<std::string>& args) {
   if (args.size() != 1) return usage("'run' takes one chapter number, e.g. 'ipclab run 01'");
   const auto* chapter = find_chapter(args[0]);
-  if (!chapter) return usage("there is no chapter '" + args[0] + "'; 'ipclab list' shows them");
+  if (!chapter) return usage("there is no chapter '" + args[0] + "': chapters are " + number_range(catalog()));
+  if (chapter->kind == chapter_kind::benchmark)
+    return usage("chapter " + chapter->number + " has no parent and child to run: './ipclab bench' runs its benchmarks");
+  sweep_first();
   return run_chapter(*chapter) ? 0 : 1;
 }
 
-int tour() {
+int tour(const std::vector<std::string>& args) {
+  if (!args.empty()) return usage("'tour' takes no arguments");
+  sweep_first();
   std::cout << "A tour of ipclab: each chapter is one program run as two processes, a parent\n"
                "and a child, that share one segment. Narration lines name the process.\n";
   std::size_t passed = 0;
-  for (const auto& chapter : catalog()) passed += run_chapter(chapter);
-  std::cout << "\n" << passed << "/" << catalog().size() << " chapters passed\n";
-  return passed == catalog().size() ? 0 : 1;
+  for (const auto& chapter : lessons()) passed += run_chapter(chapter);
+  std::cout << "\n" << passed << "/" << lessons().size() << " chapters passed\n";
+  for (const auto& chapter : catalog())
+    if (chapter.kind == chapter_kind::benchmark)
+      std::cout << "Chapter " << chapter.number << " (" << chapter.title << ") is measured, not toured: ./ipclab bench\n";
+  std::cout << "Next: the tutorial (./ipclab docs) and the exercises (./ipclab verify).\n";
+  return passed == lessons().size() ? 0 : 1;
 }
 
 int sweep(const std::vector<std::string>& args) {
@@ -103,8 +129,9 @@ int sweep(const std::vector<std::string>& args) {
   return 0;
 }
 
-int docs() {
-  const std::string index = std::string(IPCLAB_BUILD_DIR) + "/docs/html/index.html";
+int docs(const std::vector<std::string>& args) {
+  if (!args.empty()) return usage("'docs' takes no arguments");
+  const std::string index = IPCLAB_BUILD_DIR "/docs/html/index.html";
   if (::access(index.c_str(), R_OK) != 0) {
     std::cerr << "ipclab: error: the tutorial has not been rendered: " << index
               << " is missing (configure with -DIPCLAB_DOCS=ON and build)\n";
@@ -173,8 +200,9 @@ int bench(const std::vector<std::string>& args) {
 
 int test(const std::vector<std::string>& args) {
   const std::string jobs = std::to_string(std::max(2u, std::thread::hardware_concurrency()));
+  // --no-tests=error: a filter that selects no test is a mistake, not a pass.
   std::vector<std::string> argv{IPCLAB_CTEST, "--test-dir", IPCLAB_BUILD_DIR, "--output-on-failure",
-                                "-j", jobs};
+                                "--no-tests=error", "-j", jobs};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> c_argv;
   for (auto& arg : argv) c_argv.push_back(arg.data());
@@ -185,24 +213,83 @@ int test(const std::vector<std::string>& args) {
   return exit_resource;
 }
 
+// Every command, with the line `ipclab help` shows for it: the one table
+// both help and dispatch read.
+struct command {
+  std::string_view usage;        ///< "run NN": the name, then its arguments
+  std::string_view description;  ///< one line, then option lines indented by 4
+  int (*run)(const std::vector<std::string>& args);
+};
+
+int help(const std::vector<std::string>& args);
+
+const std::vector<command>& commands() {
+  static const std::vector<command> all{
+      {"list", "the chapters, and the state of each one's exercise", list},
+      {"run NN", "run chapter NN: its parent and child processes, narrated", run},
+      {"tour", "run every chapter in order, a pass/fail line each, and a summary", tour},
+      {"test [ARGS]", "run the whole test suite with ctest (ARGS go to ctest, e.g. -L chapter)", test},
+      {"verify [NN]", "check your exercises in order (or exercise NN), stop at the first failure\n"
+                      "    --watch          and again whenever you save an exercise, until it passes",
+       verify},
+      {"hint NN", "the hint of exercise NN", hint},
+      {"reset NN", "restore exercise NN to its starter (your version is kept as .bak)", reset},
+      {"docs", "say where the rendered tutorial is (the launcher renders it with the build)", docs},
+      {"bench [OPTIONS]", "run the benchmarks of chapter 08 (a minute or two), print the table, draw the plot\n"
+                          "    --save           and copy the results to chapters/08-performance/results.json\n"
+                          "    --out DIR        write results.json, results.md and throughput.png there\n"
+                          "    --benchmark_...  any Google Benchmark option, passed on (e.g. --benchmark_filter=latency)",
+       bench},
+      {"sweep", "remove ipclab entries of dead processes from /dev/shm\n"
+                "    --fail-on-leak   and fail if there were any (the suite's cleanup check)",
+       sweep},
+      {"help", "this text", help},
+  };
+  return all;
+}
+
+std::string_view name_of(const command& entry) { return entry.usage.substr(0, entry.usage.find(' ')); }
+
+int help(const std::vector<std::string>&) {
+  std::cout << "usage: ipclab COMMAND [ARGS]\n\n";
+  for (const auto& entry : commands())
+    std::cout << "  " << std::left << std::setw(17) << entry.usage << entry.description << "\n";
+  std::cout << "\nExit codes: 0 ok, 1 a chapter or check failed, 2 bad usage.\n";
+  return 0;
+}
+
+// How many single-letter edits turn `a` into `b` (insert, delete, replace, swap).
+std::size_t edits_between(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+int unknown_command(const std::string& given) {
+  const command* closest = nullptr;
+  std::size_t fewest = 3;  // more edits than two is another word
+  for (const auto& entry : commands())
+    if (const auto edits = edits_between(given, name_of(entry)); edits < fewest) {
+      fewest = edits;
+      closest = &entry;
+    }
+  return usage("unknown command '" + given + "'" +
+               (closest ? "; did you mean '" + std::string(name_of(*closest)) + "'?" : std::string()));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string command = argc > 1 ? argv[1] : "help";
+  const std::string given = argc > 1 ? argv[1] : "help";
   const std::vector<std::string> args(argv + std::min(argc, 2), argv + argc);
-  if (command == "help" || command == "--help" || command == "-h") {
-    std::cout << help_text;
-    return 0;
-  }
-  if (command == "list") return args.empty() ? list() : usage("'list' takes no arguments");
-  if (command == "run") return run(args);
-  if (command == "tour") return args.empty() ? tour() : usage("'tour' takes no arguments");
-  if (command == "sweep") return sweep(args);
-  if (command == "test") return test(args);
-  if (command == "verify") return ipclab::cli::verify(args);
-  if (command == "hint") return ipclab::cli::hint(args);
-  if (command == "reset") return ipclab::cli::reset(args);
-  if (command == "docs") return args.empty() ? docs() : usage("'docs' takes no arguments");
-  if (command == "bench") return bench(args);
-  return usage("unknown command '" + command + "'");
+  const std::string name = given == "--help" || given == "-h" ? "help" : given;
+  for (const auto& entry : commands())
+    if (name_of(entry) == name) return entry.run(args);
+  return unknown_command(given);
 }

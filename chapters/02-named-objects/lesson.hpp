@@ -72,10 +72,9 @@ inline std::string element_text(const my_type& value) {
 /// find<T> whose size does not divide the bytes, trips no assertion in a debug
 /// build). The object must exist (else resource_error) and its bytes must be a
 /// whole number of my_type (else usage_error: it was built with another type).
-inline void expect_whole_elements(const std::pair<char*, size_type>& bytes, const std::string& segment_name,
-                                  const named_object& wanted) {
-  if (!bytes.first)
-    throw harness::resource_error(harness::text("segment '", segment_name, "' holds no object '", wanted.name, "'"));
+inline void expect_whole_elements(const std::pair<char*, size_type>& bytes, const managed_shared_memory& segment,
+                                  const std::string& segment_name, const named_object& wanted) {
+  if (!bytes.first) throw harness::missing_object(segment, segment_name, wanted.name);
   if (bytes.second % sizeof(my_type) != 0)
     throw harness::usage_error(harness::text("object '", wanted.name, "' holds ", bytes.second,
                                              " bytes, not a whole number of std::pair<double, int> (",

@@ -75,7 +75,7 @@ void child(const harness::role& me) {
   std::vector<const my_type*> found;
   for (const ch02::named_object& wanted : ch02::lesson_objects()) {
     // The segment records bytes, not types: find<char> gives the byte count, to check first
-    ch02::expect_whole_elements(segment.find<char>(wanted.name), name, wanted);
+    ch02::expect_whole_elements(segment.find<char>(wanted.name), segment, name, wanted);
     //! [todo 4: find the object by its name]
     // find<T>(name): the object's address in this process's mapping (null if none) and its length
     const std::pair<my_type*, managed_shared_memory::size_type> object = segment.find<my_type>(wanted.name);

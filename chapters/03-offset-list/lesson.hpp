@@ -55,9 +55,9 @@ inline constexpr const char* type_name<list_node*> = "list_node*";
 /// T by its byte count (else usage_error). find<T> checks no type, only
 /// divides the bytes by sizeof(T): see chapter 02.
 template <class T>
-void expect_one(const std::pair<char*, size_type>& bytes, const std::string& segment_name, const char* object) {
-  if (!bytes.first)
-    throw harness::resource_error(harness::text("segment '", segment_name, "' holds no object '", object, "'"));
+void expect_one(const std::pair<char*, size_type>& bytes, const managed_shared_memory& segment,
+                const std::string& segment_name, const char* object) {
+  if (!bytes.first) throw harness::missing_object(segment, segment_name, object);
   if (bytes.second != sizeof(T))
     throw harness::usage_error(harness::text("object '", object, "' holds ", bytes.second, " bytes, not one ",
                                              type_name<T>, " (", sizeof(T), " bytes)"));

@@ -71,8 +71,8 @@ void child(const harness::role& me) {
   me.step("opened segment ", name, " mapped at ", fact("base", segment.get_address()));
 
   // Each head must be one object of its type: find<char> gives its byte count, checked first
-  ch03::expect_one<offset_ptr<list_node>>(segment.find<char>(ch03::head_name), name, ch03::head_name);
-  ch03::expect_one<list_node*>(segment.find<char>(ch03::raw_head_name), name, ch03::raw_head_name);
+  ch03::expect_one<offset_ptr<list_node>>(segment.find<char>(ch03::head_name), segment, name, ch03::head_name);
+  ch03::expect_one<list_node*>(segment.find<char>(ch03::raw_head_name), segment, name, ch03::raw_head_name);
   const offset_ptr<list_node>& head = *segment.find<offset_ptr<list_node>>(ch03::head_name).first;
   list_node* const raw_head = *segment.find<list_node*>(ch03::raw_head_name).first;
   // The offset_ptr resolves against its own address in this mapping: it leads to the first node here

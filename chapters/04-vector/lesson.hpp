@@ -48,10 +48,9 @@ inline constexpr int element_count = 100;
 /// on a smaller or odd-sized object would trip a BOOST_ASSERT in a debug build).
 /// Throws resource_error when no object has the name, usage_error when the
 /// object is not one MyVector.
-inline void expect_one_vector(const std::pair<char*, std::size_t>& found, const std::string& segment_name,
-                              const std::string& name) {
-  if (found.first == nullptr)
-    throw harness::resource_error(harness::text("segment '", segment_name, "' has no object named '", name, "'"));
+inline void expect_one_vector(const std::pair<char*, std::size_t>& found, const managed_shared_memory& segment,
+                              const std::string& segment_name, const std::string& name) {
+  if (found.first == nullptr) throw harness::missing_object(segment, segment_name, name);
   if (found.second != sizeof(MyVector))
     throw harness::usage_error(harness::text("the object '", name, "' is not one vector of ints: it takes ",
                                              found.second, " bytes, a vector takes ", sizeof(MyVector)));

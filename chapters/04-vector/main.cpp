@@ -66,7 +66,7 @@ void child(const harness::role& me) {
     return managed_shared_memory(open_only, name.c_str());
   });
   // find<T> matches the name only: asked as char, it says how many bytes the object takes
-  ch04::expect_one_vector(segment.find<char>(vector_name.c_str()), name, vector_name);
+  ch04::expect_one_vector(segment.find<char>(vector_name.c_str()), segment, name, vector_name);
   MyVector& myvector = *segment.find<MyVector>(vector_name.c_str()).first;
   ch04::expect_the_pushed_elements(myvector, vector_name);  // before changing anything
   me.step("opened segment ", name, " mapped at ", fact("base", segment.get_address()), "; found vector '",
@@ -79,7 +79,7 @@ void child(const harness::role& me) {
   std::sort(myvector.rbegin(), myvector.rend());
   //! [todo end]
   std::cout << ch04::contents_line(myvector) << std::endl;
-  // Unlike the seed, the child does not destroy the vector: the parent checks it first.
+  // Unlike doc_spawn_vector.cpp's child, this one leaves the vector: the parent checks it first.
   me.step("sorted the vector in reverse order and left it; free memory ", segment.get_free_memory());
 }
 //! [child]

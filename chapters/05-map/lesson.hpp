@@ -50,10 +50,9 @@ inline MappedType new_value(KeyType key) { return static_cast<MappedType>(key) *
 /// an object's bytes, not its type; asked as char it returns those bytes,
 /// whatever was constructed. Throws resource_error when no object has the
 /// name, usage_error when the object is not one MyMap (its size says so).
-inline void expect_one_map(const std::pair<char*, std::size_t>& found, const std::string& segment_name,
-                           const std::string& name) {
-  if (found.first == nullptr)
-    throw harness::resource_error(harness::text("segment '", segment_name, "' has no object named '", name, "'"));
+inline void expect_one_map(const std::pair<char*, std::size_t>& found, const managed_shared_memory& segment,
+                           const std::string& segment_name, const std::string& name) {
+  if (found.first == nullptr) throw harness::missing_object(segment, segment_name, name);
   if (found.second != sizeof(MyMap))
     throw harness::usage_error(harness::text("the object '", name, "' is not one map of int to float: it takes ",
                                              found.second, " bytes, a map takes ", sizeof(MyMap)));

@@ -72,7 +72,7 @@ void child(const harness::role& me) {
     return managed_shared_memory(open_only, name.c_str());
   });
   // find<T> matches the name only: asked as char, it says how many bytes the object takes
-  ch05::expect_one_map(segment.find<char>(map_name.c_str()), name, map_name);
+  ch05::expect_one_map(segment.find<char>(map_name.c_str()), segment, name, map_name);
   MyMap& mymap = *segment.find<MyMap>(map_name.c_str()).first;
   me.step("opened segment ", name, " mapped at ", fact("base", segment.get_address()), "; found map '", map_name,
           "' at ", fact("map", &mymap), " with ", fact("size", mymap.size()), " pairs; free memory ",

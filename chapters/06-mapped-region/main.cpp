@@ -36,7 +36,7 @@ void parent(const harness::role& me) {
   //! [todo end]
   harness::expect(region.get_mode() == read_write, "the parent's mapping is not read_write: the fill would crash");
   std::memset(region.get_address(), ch06::fill_byte, region.get_size());
-  me.step("created ", fact("object", owner.name()), ", ", fact("size", region.get_size()),
+  me.step("created ", fact("segment", owner.name()), ", ", fact("size", region.get_size()),
           " bytes mapped read-write at ", region.get_address(), ", all set to 1");
 
   const std::string printed = me.run_child({"check", owner.name()});
@@ -52,7 +52,7 @@ void parent(const harness::role& me) {
 //! [parent]
 
 //! [check]
-// child check NAME: the seed's child; maps the whole object read-only and checks every byte
+// child check NAME: doc_shared_memory.cpp's child; maps the whole object read-only, checks every byte
 void check_every_byte(const harness::role& me, const std::string& name) {
   // open_only: the object must exist; read_only: this process will only read it
   const shared_memory_object shm = harness::attempt(harness::text("open shared memory object '", name, "'"),

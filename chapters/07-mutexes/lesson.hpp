@@ -67,10 +67,9 @@ inline child_task parse_child_args(const harness::role& me) {
 }
 
 /// Child: a resource_error unless find<shared_counter> found the counter.
-inline void expect_counter(const shared_counter* counter, const std::string& segment_name) {
-  if (!counter)
-    throw harness::resource_error(
-        harness::text("segment '", segment_name, "' holds no counter named '", counter_name, "'"));
+template <class Segment>
+void expect_counter(const shared_counter* counter, const Segment& segment, const std::string& segment_name) {
+  if (!counter) throw harness::missing_object(segment, segment_name, counter_name);
 }
 
 /// The size of the block of round `round`: from 16 to a little over 2000

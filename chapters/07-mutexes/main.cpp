@@ -84,7 +84,7 @@ void child(const harness::role& me) {
     return managed_shared_memory(open_only, task.segment.c_str());
   });
   ch07::shared_counter* counter = segment.find<ch07::shared_counter>(ch07::counter_name).first;
-  ch07::expect_counter(counter, task.segment);
+  ch07::expect_counter(counter, segment, task.segment);
   named_mutex mutex = harness::attempt("open named mutex '" + task.mutex + "'", [&] {
     return named_mutex(open_only, task.mutex.c_str());
   });

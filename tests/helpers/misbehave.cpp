@@ -1,5 +1,6 @@
 // A child that does on demand what real children sometimes do, for the harness tests.
 //   misbehave exit N | print OUT ERR | args A... | env NAME | sleep S | segv | abort
+//   misbehave stubborn S   (sleeps S seconds, ignoring SIGTERM)
 //   misbehave orphan   (leaves a grandchild holding stdout, then exits 0)
 //   misbehave touch PATH | await PATH   (create a file; wait until it exists)
 #include <chrono>
@@ -29,6 +30,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (what == "sleep" && argc == 3) {
+    std::this_thread::sleep_for(std::chrono::seconds(std::atoi(argv[2])));
+    return 0;
+  }
+  if (what == "stubborn" && argc == 3) {
+    std::signal(SIGTERM, SIG_IGN);
     std::this_thread::sleep_for(std::chrono::seconds(std::atoi(argv[2])));
     return 0;
   }
