@@ -1,6 +1,7 @@
 #include "harness/names.hpp"
 
 #include <atomic>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <random>
@@ -19,6 +20,23 @@ std::string unique_name(std::string_view tag) {
   std::snprintf(random_part, sizeof random_part, "%08x", salt ^ (n * 0x9e3779b9u));
   return std::string(name_prefix) + std::string(tag) + '-' + std::to_string(::getpid()) + '-' +
          std::to_string(n) + '-' + random_part;
+}
+
+std::size_t unique_name_length(std::string_view text) {
+  if (!text.starts_with(name_prefix)) return 0;
+  std::size_t at = name_prefix.size();
+  // Each part: at least one character of its kind, then a '-' (but the last).
+  const auto part = [&](auto is_of_kind, std::size_t exactly) {
+    const auto from = at;
+    while (at < text.size() && is_of_kind(text[at])) ++at;
+    return at > from && (exactly == 0 || at - from == exactly);
+  };
+  const auto dash = [&] { return at < text.size() && text[at++] == '-'; };
+  const auto tag_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  const auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+  const bool whole = part(tag_char, 0) && dash() && part(digit, 0) && dash() && part(digit, 0) && dash() && part(hex, 8);
+  return whole && (at == text.size() || !tag_char(text[at])) ? at : 0;
 }
 
 std::optional<pid_t> creator_of(std::string_view name) {

@@ -19,6 +19,10 @@ inline constexpr std::string_view name_prefix = "ipclab-";
 /// reused PID meeting a stale segment. `tag` must not contain '-' or '/'.
 std::string unique_name(std::string_view tag);
 
+/// How many characters of `text`, from its start, are a whole name made by
+/// unique_name() (`ipclab-TAG-PID-COUNTER-RANDOM`), or 0.
+std::size_t unique_name_length(std::string_view text);
+
 /// The creator's PID read back from a name made by unique_name(), or from its
 /// /dev/shm entry (`ipclab-...` or, for a named semaphore, `sem.ipclab-...`).
 /// Empty when the name is not one of ours.

@@ -2,29 +2,32 @@
 
 #include <cstdlib>
 #include <map>
-#include <regex>
 #include <unistd.h>
+#include <vector>
 
+#include "harness/names.hpp"
 #include "harness/text.hpp"
 
 namespace ipclab::harness {
 namespace {
 
-// The names unique_name() makes: ipclab-TAG-PID-COUNTER-RANDOM.
-const std::regex unique_names(R"(ipclab-[A-Za-z0-9_]+-[0-9]+-[0-9]+-[0-9a-f]{8})");
-
-// Each name gets its alias the first time a line of this process shows it.
+// Each name unique_name() made gets its alias the first time a line of this
+// process shows it.
 std::string with_aliases(std::string_view line) {
-  static std::map<std::string, std::string> aliases;
+  static std::map<std::string, std::string, std::less<>> aliases;
   std::string out;
-  auto from = line.begin();
-  for (std::cregex_iterator name(line.begin(), line.end(), unique_names), end; name != end; ++name) {
-    out.append(from, (*name)[0].first);
-    auto [alias, first_time] = aliases.try_emplace(name->str(), text('#', aliases.size() + 1));
-    out += first_time ? text(name->str(), " (", alias->second, ")") : alias->second;
-    from = (*name)[0].second;
+  for (std::size_t at = 0; at < line.size();) {
+    const auto length = unique_name_length(line.substr(at));
+    if (length == 0) {
+      out += line[at++];
+      continue;
+    }
+    const auto name = line.substr(at, length);
+    auto [alias, first_time] = aliases.try_emplace(std::string(name), text('#', aliases.size() + 1));
+    out += first_time ? text(name, " (", alias->second, ")") : alias->second;
+    at += length;
   }
-  return out.append(from, line.end());
+  return out;
 }
 
 // Lines of at most narration_columns, broken at spaces; the rest indented.

@@ -51,6 +51,18 @@ TEST(Names, RejectTagsThatWouldBreakParsing) {
   EXPECT_THROW(unique_name(""), std::invalid_argument);
 }
 
+TEST(Names, AreFoundWholeAtTheStartOfAText) {
+  const auto name = unique_name("ch07");
+  EXPECT_EQ(unique_name_length(name), name.size());
+  EXPECT_EQ(unique_name_length(name + " and more"), name.size());
+  EXPECT_EQ(unique_name_length(name + "x"), 0u) << "a longer word is not a name";
+  EXPECT_EQ(unique_name_length("ipclab-ch07-12-3-0123456"), 0u) << "a random part of seven";
+  EXPECT_EQ(unique_name_length("ipclab-ch07-12-3-0123456g"), 0u);
+  EXPECT_EQ(unique_name_length("ipclab-ch07-x-3-01234567"), 0u);
+  EXPECT_EQ(unique_name_length("sem.ipclab-ch07-12-3-01234567"), 0u);
+  EXPECT_EQ(unique_name_length("ipclab-ch07-12-3-01234567"), 25u);
+}
+
 TEST(Names, CreatorOfForeignNamesIsEmpty) {
   EXPECT_EQ(creator_of("MySharedMemory"), std::nullopt);
   EXPECT_EQ(creator_of("ipclab-"), std::nullopt);

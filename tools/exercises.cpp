@@ -7,7 +7,6 @@
 #include <iostream>
 #include <map>
 #include <optional>
-#include <regex>
 #include <sstream>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -145,11 +144,12 @@ bool check(const exercise_entry& exercise, const std::string& program) {
     return fail(exercise, "the chapter's tests found a problem (" + tests.describe() + ")",
                 test_failures(tests.out + tests.err));
   // A filter that matches nothing would pass anything: the checks must name real tests.
-  std::smatch passed;
-  if (!std::regex_search(tests.out, passed, std::regex(R"(\[  PASSED  \] ([1-9][0-9]*) tests?)")))
+  const auto summary = tests.out.find("[  PASSED  ] ");
+  const int passed = summary == std::string::npos ? 0 : std::atoi(tests.out.c_str() + summary + 13);
+  if (passed == 0)
     return fail(exercise, "its checks '" + checks_filter(exercise) + "' match no test of the chapter", tests.out);
-  std::cout << "PASS  exercise " << exercise.number << " (" << exercise.topic << "): its run and "
-            << passed[1] << " of the chapter's tests pass\n";
+  std::cout << "PASS  exercise " << exercise.number << " (" << exercise.topic << "): its run and " << passed
+            << " of the chapter's tests pass\n";
   return true;
 }
 
