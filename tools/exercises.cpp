@@ -8,6 +8,8 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -94,11 +96,31 @@ bool fail(const exercise_entry& exercise, const std::string& what, const std::st
   return false;
 }
 
+// The build tree's lock, which the ./ipclab launcher takes too: held while
+// this process builds, waited for (and said so) while another builds.
+class build_lock {
+ public:
+  build_lock() : fd_(::open(IPCLAB_BUILD_DIR "/.build.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644)) {
+    if (fd_ < 0 || ::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
+    std::cout << "waiting for another ipclab build of this build tree to finish...\n" << std::flush;
+    ::flock(fd_, LOCK_EX);
+  }
+  ~build_lock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  build_lock(const build_lock&) = delete;
+  build_lock& operator=(const build_lock&) = delete;
+
+ private:
+  int fd_;
+};
+
 // Builds the learner's file as the program ipclab-exNN. Compiler errors point
 // at the learner's own file: the staged copy starts with a #line directive.
 std::optional<std::string> build_learner_program(const exercise_entry& exercise, const fs::path& source) {
   const std::string staged = "#line 1 \"" + source.string() + "\"\n" + read_file(source);
   if (read_file(exercise.staged_source) != staged) write_file(exercise.staged_source, staged);
+  const build_lock lock;  // the launcher's: two builds of one tree break each other
   const auto build = harness::spawn(IPCLAB_CMAKE, {"--build", IPCLAB_BUILD_DIR, "--target", exercise.learner_target},
                                     {.timeout = std::chrono::minutes(5)});
   if (build.succeeded()) return exercise.learner_program;
