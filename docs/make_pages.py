@@ -9,7 +9,9 @@ and next chapters, the goal (chapter.md's first paragraph), the concepts, the
 rest of chapter.md, and, for a chapter with an exercise, the exercise: what
 `ipclab verify` does, the tests that check a learner's program, the hint and
 the starter the build wrote. MAINPAGE_IN's @IPCLAB_CHAPTER_LIST@ becomes the
-table of chapters.
+table of chapters. (The main page links the pages with \\ref, not
+\\subpage: Doxygen's tree shows only pages that are nobody's subpage, in the
+order of its INPUT.)
 """
 import json
 import pathlib
@@ -82,7 +84,7 @@ def chapter_page(chapter, previous, following):
 def chapter_row(chapter):
     meta, number = chapter["meta"], chapter["number"]
     run = f"`./ipclab run {number}`" if meta.get("exercise") else "`./ipclab bench`"
-    return f"| \\subpage ch{number} | {meta['summary']} | {run} |"
+    return f"| \\ref ch{number} | {meta['summary']} | {run} |"
 
 
 def main():

@@ -248,7 +248,7 @@ def plot(results, path):
         sys.exit("render_results.py: gnuplot is not installed (scripts/bootstrap installs gnuplot-nox)")
     sizes = sorted({size for kind, _, size in results if kind == "throughput"})
     script = [
-        f"set terminal pngcairo size 900,540 font 'Sans,11'",
+        f"set terminal pngcairo size 860,520 font 'Sans,11'",
         f"set output '{path}'",
         "set title 'Throughput between two processes (memcpy: within one)'",
         "set logscale xy",
