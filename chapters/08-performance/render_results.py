@@ -51,28 +51,37 @@ def size_text(size):
     return f"{size} B"
 
 
+# One unit a kind of figure, stated in each table's header and used in its sentences.
+def gbs(bytes_per_second):
+    """Throughput in GB/s (10^9 bytes a second), 3 significant digits."""
+    return f"{bytes_per_second / 1e9:.3g}"
+
+
 def rate_text(bytes_per_second):
-    for unit, factor in (("GB/s", 1e9), ("MB/s", 1e6), ("kB/s", 1e3)):
-        if bytes_per_second >= factor:
-            return f"{bytes_per_second / factor:.2f} {unit}"
-    return f"{bytes_per_second:.0f} B/s"
+    return f"{gbs(bytes_per_second)} GB/s"
 
 
-def time_text(ns):
-    return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.1f} ns"
+def us(ns):
+    return f"{ns / 1000:.3g}"
 
 
-def ms_text(ns):
-    return f"{ns / 1e6:.2f} ms"
+def ns_text(ns):
+    return f"{ns:.3g}"
 
 
-def ratio_text(ratio):
-    """3 significant digits: 0.5×, 2.5×, 0.00123×, 1230×."""
-    return f"{ratio:.3g}×" if ratio is not None else "n/a"
+def ms(ns):
+    return f"{ns / 1e6:.3g}"
 
 
-def ratio(value, reference):
-    return value / reference if value is not None and reference else None
+def speed_text(mine, reference, higher_is_faster):
+    """How `mine` compares with `reference`, as "2.5× faster", "4× slower" or
+    "the same" (within 1%): for a throughput higher is faster, for a time lower."""
+    if mine is None or not reference:
+        return "n/a"
+    factor = mine / reference if higher_is_faster else reference / mine
+    if abs(factor - 1) < 0.01:
+        return "the same"
+    return f"{factor:.3g}× faster" if factor > 1 else f"{1 / factor:.3g}× slower"
 
 
 def load(path):
@@ -97,7 +106,10 @@ def load(path):
         else:  # ns for one allocate and one deallocate
             value = 1e9 / run["items_per_second"]
         samples.setdefault(key, []).append(value)
-    results = {key: {"value": statistics.median(values), "error": None} for key, values in samples.items()}
+    # spread: how far the repetitions of one benchmark lie apart, relative to their median
+    results = {key: {"value": statistics.median(values), "error": None,
+                     "spread": (max(values) - min(values)) / statistics.median(values) if len(values) > 1 else 0}
+               for key, values in samples.items()}
     for key, message in errors.items():
         results[key] = {"value": None, "error": message}
     return document.get("context", {}), results
@@ -128,7 +140,7 @@ def fragments(context, results):
     machine = f"{context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz"
     pieces["measured"] = (f"Measured {date} on {machine}"
                           + (f", load average {', '.join(f'{x:.2f}' for x in load_avg)}" if load_avg else "")
-                          + ". Median of each benchmark's runs; wall-clock time.")
+                          + ". Median of each benchmark's runs; wall-clock time." + "".join(notes(context, results)))
     kinds = {kind for kind, _, _ in results}
     if "throughput" in kinds:
         throughput_pieces(pieces, results)
@@ -139,6 +151,26 @@ def fragments(context, results):
     if "spawn" in kinds:
         spawn_pieces(pieces, results)
     return {name: text for name, text in pieces.items() if text}
+
+
+def notes(context, results):
+    """Sentences about how far the figures can be trusted: a busy machine
+    (load above the number of CPUs, or repetitions of one benchmark that
+    spread by more than 10%), and what Google Benchmark's own DEBUG warning means."""
+    said = []
+    load_avg, cpus = context.get("load_avg"), context.get("num_cpus")
+    if load_avg and cpus and max(load_avg[:2]) > cpus:
+        said.append(f" Warning: the machine was busy (load average {max(load_avg[:2]):.2f} on {cpus} CPUs): "
+                    "the two processes of a benchmark waited for the CPU, so its figures are low and the "
+                    "ratios between transports unreliable; measure again on a quiet machine.")
+    spread = [name for name, entry in results.items() if entry.get("spread", 0) > 0.10]
+    if spread:
+        said.append(f" Warning: the repetitions of {len(spread)} benchmark(s) differ by more than 10% "
+                    "(the machine was not quiet): their medians are shown.")
+    if context.get("library_build_type") == "debug":
+        said.append(" (Debian's Google Benchmark library says it was built as DEBUG: that concerns the "
+                    "library's own bookkeeping, not the code it measures, which is built with optimisation.)")
+    return said
 
 
 TITLES = {
@@ -167,7 +199,7 @@ def render(context, results):
 
 def throughput_pieces(pieces, results):
     sizes = sorted({size for kind, _, size in results if kind == "throughput"})
-    rows = ["| message | transport | throughput | vs memcpy | vs pipe |",
+    rows = ["| message | transport | GB/s | against memcpy | against the pipe |",
             "| ---: | --- | ---: | ---: | ---: |"]
     for size in sizes:
         memcpy, pipe = value(results, "throughput", "memcpy", size), value(results, "throughput", "pipe", size)
@@ -176,9 +208,10 @@ def throughput_pieces(pieces, results):
             if key not in results:
                 continue
             mine = results[key]["value"]
-            vs_pipe = "" if name == "memcpy" else ratio_text(ratio(mine, pipe))
-            rows.append(f"| {size_text(size)} | {TRANSPORT_NAMES[name]} | {cell(results, key, rate_text)} "
-                        f"| {ratio_text(ratio(mine, memcpy))} | {vs_pipe} |")
+            vs_memcpy = "" if name == "memcpy" else speed_text(mine, memcpy, True)
+            vs_pipe = "" if name in ("memcpy", "pipe") else speed_text(mine, pipe, True)
+            rows.append(f"| {size_text(size)} | {TRANSPORT_NAMES[name]} | {cell(results, key, gbs)} "
+                        f"| {vs_memcpy} | {vs_pipe} |")
     pieces["throughput"] = "\n".join(rows)
     words = []
     for size in sizes:
@@ -187,59 +220,59 @@ def throughput_pieces(pieces, results):
         if None in (memcpy, pipe, ring, sock):
             continue
         words.append(f"- At {size_text(size)} a message, the ring moves {rate_text(ring)}: "
-                     f"{ratio_text(ratio(ring, memcpy))} what memcpy does in one process ({rate_text(memcpy)}), "
-                     f"and {ratio_text(ratio(ring, pipe))} the pipe ({rate_text(pipe)}); "
-                     f"the socket moves {rate_text(sock)}, {ratio_text(ratio(sock, pipe))} the pipe.")
+                     f"{speed_text(ring, memcpy, True)} than memcpy within one process ({rate_text(memcpy)}), "
+                     f"and {speed_text(ring, pipe, True)} than the pipe ({rate_text(pipe)}); "
+                     f"the socket moves {rate_text(sock)}, {speed_text(sock, pipe, True)} than the pipe.")
     pieces["throughput-words"] = "\n".join(words)
 
 
 def ratio_table(results, kind, names, reference, header, labels, text):
-    """A markdown table of the `kind` results of `names` (rows labelled by `labels`, else by name; values
-    shown by `text`), each with its ratio to the result of `reference`."""
+    """A markdown table of the times of the `kind` results of `names` (rows labelled by `labels`, else by
+    name; values shown by `text`), each compared with the result of `reference`."""
     rows = [header, "| --- | ---: | ---: |"]
     base = value(results, kind, reference)
     for name in names:
         key = (kind, name, 0)
         if key in results:
-            rows.append(f"| {labels.get(name, name)} | {cell(results, key, text)} "
-                        f"| {ratio_text(ratio(results[key]['value'], base))} |")
+            against = "" if name == reference else speed_text(results[key]["value"], base, False)
+            rows.append(f"| {labels.get(name, name)} | {cell(results, key, text)} | {against} |")
     return "\n".join(rows)
 
 
 def latency_pieces(pieces, results):
-    pieces["latency"] = ratio_table(results, "latency", TRANSPORTS, "pipe", "| transport | round trip | vs pipe |",
-                                    TRANSPORT_NAMES, time_text)
+    pieces["latency"] = ratio_table(results, "latency", TRANSPORTS, "pipe",
+                                    "| transport | round trip, µs | against the pipe |", TRANSPORT_NAMES, us)
     latencies = [value(results, "latency", name) for name in TRANSPORTS]
     if None not in latencies:
         ring, pipe, sock = latencies
         pieces["latency-words"] = (
-            f"- A round trip takes {time_text(ring)} through the ring, {time_text(pipe)} through the pipe "
-            f"and {time_text(sock)} through the socket: the ring's is {ratio_text(ratio(ring, pipe))} "
-            f"the pipe's, the socket's {ratio_text(ratio(sock, pipe))}.")
+            f"- A round trip takes {us(ring)} µs through the ring, {us(pipe)} µs through the pipe "
+            f"and {us(sock)} µs through the socket: the ring is {speed_text(ring, pipe, False)} than the pipe, "
+            f"the socket {speed_text(sock, pipe, False)}.")
 
 
 def alloc_pieces(pieces, results):
     pieces["alloc"] = ratio_table(results, "alloc", ALLOCATORS, "malloc",
-                                  "| allocator | allocate + deallocate | vs malloc |", {}, time_text)
+                                  "| allocator | allocate + deallocate, ns | against malloc |", {}, ns_text)
     malloc = value(results, "alloc", "malloc")
     costs = {name: value(results, "alloc", name) for name in ALLOCATORS}
     if None not in costs.values():
-        others = ", ".join(f"{name} {time_text(ns)} ({ratio_text(ratio(ns, malloc))})"
+        others = ", ".join(f"{name} {ns_text(ns)} ns ({speed_text(ns, malloc, False)})"
                            for name, ns in costs.items() if name != "malloc")
-        pieces["alloc-words"] = (f"- malloc and free take {time_text(malloc)} a block; in a managed segment: "
-                                 f"{others} malloc's time.")
+        pieces["alloc-words"] = (f"- malloc and free take {ns_text(malloc)} ns a block; in a managed segment: "
+                                 f"{others}.")
 
 
 def spawn_pieces(pieces, results):
     pieces["spawn"] = ratio_table(results, "spawn", SPAWNED, "true",
-                                  "| program | one spawn, start to exit | vs /bin/true |", SPAWNED_NAMES, ms_text)
+                                  "| program | one spawn, start to exit, ms | against /bin/true |", SPAWNED_NAMES, ms)
     true = value(results, "spawn", "true")
     chapter = value(results, "spawn", "chapter")
     if None not in (true, chapter):
         pieces["spawn-words"] = (
-            f"- Starting a chapter child on a segment and waiting for it takes {ms_text(chapter)}, "
-            f"{ratio_text(ratio(chapter, true))} what `/bin/true` takes ({ms_text(true)}); "
-            f"a test that spawns K children pays at least K × {ms_text(chapter)}.")
+            f"- Starting a chapter child on a segment and waiting for it takes {ms(chapter)} ms, "
+            f"{speed_text(chapter, true, False)} than `/bin/true` ({ms(true)} ms); "
+            f"a test that spawns K children pays at least K × {ms(chapter)} ms.")
 
 
 def plot(results, path):
