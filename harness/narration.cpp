@@ -31,8 +31,7 @@ std::string with_aliases(std::string_view line) {
 }
 
 // Lines of at most narration_columns, broken at spaces; the rest indented.
-std::vector<std::string> wrapped(const std::string& line) {
-  constexpr std::string_view indent = "    ";
+std::vector<std::string> wrapped(std::string_view line, std::string_view indent = "    ") {
   std::vector<std::string> lines;
   std::string_view rest = line;
   while (rest.size() > narration_columns - (lines.empty() ? 0 : indent.size())) {
@@ -64,6 +63,12 @@ std::string_view colour_of(std::string_view line) {
 bool presents_narration() {
   const char* relayed = std::getenv(relayed_variable);
   return !relayed || std::string_view(relayed) != "1";
+}
+
+std::string wrap(std::string_view text, std::string_view indent) {
+  std::string out;
+  for (const auto& line : wrapped(text, indent)) out += line + '\n';
+  return out;
 }
 
 std::string present(std::string_view line) {

@@ -31,4 +31,8 @@ bool presents_narration();
 /// newline included.
 std::string present(std::string_view line);
 
+/// `text` broken at spaces into lines of at most narration_columns, each
+/// after the first starting with `indent`; newline after each.
+std::string wrap(std::string_view text, std::string_view indent = "    ");
+
 }  // namespace ipclab::harness

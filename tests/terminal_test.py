@@ -8,7 +8,7 @@ pseudo-terminal, as from a shell.
 - a launcher waits for another one's build instead of failing;
 - `ipclab run 01` narrates in colour, each line at most 100 columns, the
   child's output in place between its steps and not printed twice; with
-  NO_COLOR, without colour.
+  NO_COLOR, without colour; no line of the whole tour is wider.
 """
 import os
 import pathlib
@@ -98,6 +98,12 @@ expect("in place", len(said) == 1 and len(child_steps) == 2 and child_steps[0] <
 expect("in place", plain.count("Hello from the parent process") == 1, f"the output shows twice:\n{plain}")
 expect("aliases", re.search(r"ipclab-ch01-\d+-\d+-[0-9a-f]{8} \(#1\)", plain) and "child #1 " in plain,
        f"the segment's name is not shown once, then as #1:\n{plain}")
+
+# The whole tour: every line it shows fits in 100 columns.
+code, shown = in_terminal([str(program), "tour"])
+too_wide = [line for line in ESCAPE.sub("", shown).splitlines() if len(line) > 100]
+expect("tour", code == 0 and "chapters passed" in shown, f"exit {code}")
+expect("tour width", not too_wide, f"{len(too_wide)} lines wider than 100 columns: {too_wide[:3]}")
 
 code, shown = in_terminal([str(program), "run", "01"], env={"NO_COLOR": "1"})
 expect("NO_COLOR", code == 0 and "\x1b[" not in shown, f"colours with NO_COLOR: {shown!r}")

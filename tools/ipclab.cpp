@@ -16,6 +16,7 @@
 #include "cli.hpp"
 #include "harness/catalog.hpp"
 #include "harness/chapter.hpp"
+#include "harness/narration.hpp"
 #include "harness/spawn.hpp"
 #include "harness/sweep.hpp"
 
@@ -69,7 +70,7 @@ int list(const std::vector<std::string>& args) {
 // removes what it created and dies of it; then so does ipclab.
 bool run_chapter(const chapter_entry& chapter) {
   std::cout << "\n=== Chapter " << chapter.number << ": " << chapter.title << " ===\n"
-            << chapter.summary << "\n\n" << std::flush;
+            << wrap(chapter.summary, "") << "\n" << std::flush;
   const auto result = spawn(chapter.program, {},
                             {.timeout = std::chrono::seconds(60), .capture = false, .forward_signals = true});
   if (result.forwarded_signal != 0) {
