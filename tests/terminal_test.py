@@ -43,18 +43,21 @@ def in_terminal(command, env=None, timeout=120):
         if ready:
             try:
                 chunk = os.read(master, 65536)
-            except OSError:  # the terminal is closed: every writer is gone
-                break
+            except OSError:  # EIO: no process holds the terminal any more
+                chunk = b""
             if not chunk:
                 break
             output += chunk
         elif process.poll() is not None:
             break
-    if process.poll() is None:
+    try:
+        code = process.wait(timeout=max(0.1, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
         process.kill()
-        failures.append(f"{command}: still running after {timeout} s")
+        code = process.wait()
+        failures.append(f"{command}: still running after {timeout} s; it showed: {output!r}")
     os.close(master)
-    return process.wait(), output.decode(errors="replace").replace("\r\n", "\n")
+    return code, output.decode(errors="replace").replace("\r\n", "\n")
 
 
 # 1. The build's progress: one line, rewritten in place, and every line in the log.
@@ -77,7 +80,7 @@ time.sleep(0.2)
 started = time.monotonic()
 code, shown = in_terminal([str(source / "ipclab"), "list"], env={"IPCLAB_PRESET": build.name})
 holder.wait()
-expect("lock", code == 0, f"exit {code}: {shown}")
+expect("lock", code == 0, f"exit {code}: {shown!r}")
 expect("lock", f"ipclab: waiting for another ipclab build of build/{build.name} to finish..." in shown, shown)
 expect("lock", "A pool of raw memory" in shown, "the list did not follow the wait")
 expect("lock", time.monotonic() - started >= 0.7, "it did not wait")
