@@ -32,8 +32,37 @@ if(NOT IPCLAB_SHM_OPEN_IN_LIBC)
   find_library(IPCLAB_RT_LIBRARY rt REQUIRED)
 endif()
 
-# One target carries everything a Boost.Interprocess user links.
+# The Boost.Interprocess under test: the installed one, or, for the
+# conformance matrix, another release's headers (IPCLAB_INTERPROCESS_DIR, a
+# folder holding boost/version.hpp and the boost/ headers of that release).
+# Only Interprocess and what it is built on (Container, Intrusive, Move) come
+# from there, ahead of the installed ones; everything else, Boost.Process and
+# Asio included, stays the installed release's.
+set(IPCLAB_INTERPROCESS_DIR "" CACHE PATH "Headers of another Boost release whose Interprocess to test")
+if(IPCLAB_INTERPROCESS_DIR)
+  file(STRINGS ${IPCLAB_INTERPROCESS_DIR}/boost/version.hpp version_line REGEX "^#define BOOST_VERSION [0-9]+")
+  string(REGEX REPLACE ".* " "" IPCLAB_INTERPROCESS_VERSION "${version_line}")
+  set(IPCLAB_INTERPROCESS_INCLUDE ${PROJECT_BINARY_DIR}/interprocess-under-test)
+  foreach(library interprocess container intrusive move)
+    file(MAKE_DIRECTORY ${IPCLAB_INTERPROCESS_INCLUDE}/boost)
+    file(CREATE_LINK ${IPCLAB_INTERPROCESS_DIR}/boost/${library} ${IPCLAB_INTERPROCESS_INCLUDE}/boost/${library}
+         SYMBOLIC)
+  endforeach()
+else()
+  math(EXPR IPCLAB_INTERPROCESS_VERSION "${Boost_VERSION_MAJOR} * 100000 + ${Boost_VERSION_MINOR} * 100")
+endif()
+math(EXPR minor "${IPCLAB_INTERPROCESS_VERSION} / 100 % 1000")
+math(EXPR major "${IPCLAB_INTERPROCESS_VERSION} / 100000")
+set(IPCLAB_INTERPROCESS_RELEASE "${major}.${minor}")
+
+# One target carries everything a Boost.Interprocess user links. The code
+# learns the release under test from IPCLAB_INTERPROCESS_VERSION (BOOST_VERSION
+# is the installed release's, whichever Interprocess is under test).
 add_library(ipclab_interprocess INTERFACE)
 add_library(ipclab::interprocess ALIAS ipclab_interprocess)
+if(IPCLAB_INTERPROCESS_INCLUDE)
+  target_include_directories(ipclab_interprocess SYSTEM BEFORE INTERFACE ${IPCLAB_INTERPROCESS_INCLUDE})
+endif()
+target_compile_definitions(ipclab_interprocess INTERFACE IPCLAB_INTERPROCESS_VERSION=${IPCLAB_INTERPROCESS_VERSION})
 target_link_libraries(ipclab_interprocess INTERFACE Boost::headers Threads::Threads
   $<$<BOOL:${IPCLAB_RT_LIBRARY}>:${IPCLAB_RT_LIBRARY}>)

@@ -157,12 +157,14 @@ ${rows}
   add_dependencies(ipclab_catalog ${programs})  # whoever reads the catalog runs them
 endfunction()
 
-# ipclab_add_gtest(NAME n SOURCES a.cpp... LIBRARIES l... LABELS l... [TIMEOUT s] [RESOURCE_LOCK r])
+# ipclab_add_gtest(NAME n SOURCES a.cpp... LIBRARIES l... LABELS l... [TIMEOUT s] [RESOURCE_LOCK r] [CLAIMS])
 #
 # One GoogleTest program, its cases discovered as CTest tests, each with labels,
-# a timeout, and the /dev/shm sweep fixture around the whole suite.
+# a timeout, and the /dev/shm sweep fixture around the whole suite. With
+# CLAIMS, its tests name the claims they check (tests/claims.hpp): each test
+# that names some also gets the labels `conformance` and its claim IDs.
 function(ipclab_add_gtest)
-  cmake_parse_arguments(PARSE_ARGV 0 T "" "NAME;TIMEOUT;RESOURCE_LOCK" "SOURCES;LIBRARIES;LABELS")
+  cmake_parse_arguments(PARSE_ARGV 0 T "CLAIMS" "NAME;TIMEOUT;RESOURCE_LOCK" "SOURCES;LIBRARIES;LABELS")
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT ${IPCLAB_TEST_TIMEOUT})
   endif()
@@ -174,6 +176,20 @@ function(ipclab_add_gtest)
     TEST_LIST ${T_NAME}_TESTS
     NO_PRETTY_VALUES
     DISCOVERY_TIMEOUT 30)
+  set(claims "")
+  if(T_CLAIMS)
+    set_property(GLOBAL APPEND PROPERTY IPCLAB_CLAIMING_SOURCES ${T_SOURCES})
+    set_property(GLOBAL APPEND PROPERTY IPCLAB_CLAIMING_TARGETS ${T_NAME})
+    # A discovered test is BINARY.[INSTANCE/]Suite.Name[/PARAM]; its claims are those of Suite.Name.
+    set(claims "
+include(\"${IPCLAB_CLAIMS_LABELS}\")
+foreach(test IN LISTS ${T_NAME}_TESTS)
+  string(REGEX REPLACE \"^[^.]*\\\\.([^/.]*/)?([^/]*)(/.*)?$\" \"\\\\2\" name \"\${test}\")
+  if(DEFINED \"ipclab_claims_\${name}\")
+    set_tests_properties(\"\${test}\" PROPERTIES LABELS \"${T_LABELS};conformance;\${ipclab_claims_\${name}}\")
+  endif()
+endforeach()")
+  endif()
   # gtest_discover_tests' PROPERTIES flattens a list of labels, so the
   # properties are set by a script CTest runs after the discovered tests load.
   set(properties_script ${CMAKE_CURRENT_BINARY_DIR}/${T_NAME}_properties.cmake)
@@ -181,7 +197,7 @@ function(ipclab_add_gtest)
 "if(${T_NAME}_TESTS)
   set_tests_properties(\${${T_NAME}_TESTS} PROPERTIES
     LABELS \"${T_LABELS}\" TIMEOUT ${T_TIMEOUT} FIXTURES_REQUIRED ipclab_shm RESOURCE_LOCK \"${T_RESOURCE_LOCK}\"
-    ENVIRONMENT \"${IPCLAB_TEST_ENVIRONMENT}\")
+    ENVIRONMENT \"${IPCLAB_TEST_ENVIRONMENT}\")${claims}
 endif()
 ")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${properties_script})

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/interprocess_release.hpp"
 #include "harness/spawn.hpp"
 #include "harness/text.hpp"
 

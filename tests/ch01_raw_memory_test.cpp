@@ -34,6 +34,7 @@ class RawMemory : public support::owned_segment_test<ch01::segment_size> {
 };
 
 TEST(Chapter01Program, ParentRoleExitsZeroAndRelaysTheChildsMessage) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   const auto run = support::run_parent_role("01");
   ASSERT_TRUE(support::ran_both_roles_and_left_nothing(run));
   EXPECT_EQ(run.out, ch01::greeting_line());
@@ -42,6 +43,7 @@ TEST(Chapter01Program, ParentRoleExitsZeroAndRelaysTheChildsMessage) {
 // Documented: get_free_memory() reports the bytes still available; an
 // allocation of N bytes takes at least N of them, and the block holds N.
 TEST_F(RawMemory, AllocateTakesAtLeastTheBlockSizeFromFreeMemory) {
+  IPCLAB_CLAIMS("SEG-06", "SEG-11", "SEG-15");
   const auto before = segment.get_free_memory();
   void* block = segment.allocate(ch01::block_size);
   ASSERT_NE(block, nullptr);
@@ -53,6 +55,7 @@ TEST_F(RawMemory, AllocateTakesAtLeastTheBlockSizeFromFreeMemory) {
 // allocate() promises no zeroed memory: the child prints exactly the message,
 // up to the NUL the writer copied, even from memory that held other bytes.
 TEST_F(RawMemory, ChildPrintsExactlyTheMessageFromDirtyMemory) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   support::dirty_free_memory(segment);
   const auto handle = segment.get_handle_from_address(write_greeting());
   const auto child = child_reads(handle);
@@ -63,6 +66,7 @@ TEST_F(RawMemory, ChildPrintsExactlyTheMessageFromDirtyMemory) {
 // Documented: deallocate() returns the block; the free memory is then exactly
 // what it was before allocate(), even when another process deallocates.
 TEST_F(RawMemory, ChildsDeallocateReturnsTheFreeMemoryExactly) {
+  IPCLAB_CLAIMS("SEG-06", "SEG-18", "SEG-19");
   const auto before = segment.get_free_memory();
   const auto handle = segment.get_handle_from_address(write_greeting());
   ASSERT_LT(segment.get_free_memory(), before);
@@ -76,6 +80,7 @@ TEST_F(RawMemory, ChildsDeallocateReturnsTheFreeMemoryExactly) {
 // Documented: a handle is the offset of an address from the segment's base,
 // valid in any process although each maps the segment at its own address.
 TEST_F(RawMemory, HandleIsTheOffsetFromTheBaseInEachProcess) {
+  IPCLAB_CLAIMS("SEG-16", "SEG-17");
   void* block = write_greeting();
   const handle_t handle = segment.get_handle_from_address(block);
   EXPECT_EQ(as_number(block) - as_number(segment.get_address()), static_cast<std::uintptr_t>(handle));
@@ -96,6 +101,7 @@ TEST_F(RawMemory, HandleIsTheOffsetFromTheBaseInEachProcess) {
 // Two mappings of one segment in one process are bound to sit at different
 // addresses: the handle still names the same bytes in both.
 TEST_F(RawMemory, HandleNamesTheSameBytesInASecondMapping) {
+  IPCLAB_CLAIMS("SEG-17");
   managed_shared_memory second(open_only, owner.c_str());
   ASSERT_NE(second.get_address(), segment.get_address());
   void* block = write_greeting();
@@ -107,6 +113,7 @@ TEST_F(RawMemory, HandleNamesTheSameBytesInASecondMapping) {
 
 // Fresh shared memory reads as zeros (ftruncate extends a file with zero bytes).
 TEST_F(RawMemory, FreshSegmentMemoryReadsAsZeros) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   const auto* block = static_cast<const unsigned char*>(segment.allocate(ch01::block_size));
   for (std::size_t i = 0; i < ch01::block_size; ++i) ASSERT_EQ(block[i], 0) << "byte " << i;
 }
@@ -119,6 +126,7 @@ using BadInput = support::bad_input;
 class RawMemoryBadInput : public RawMemory, public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(RawMemoryBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   const auto handle = segment.get_handle_from_address(write_greeting());
   const auto free_before = segment.get_free_memory();
   const auto args = support::substitute(support::substitute(GetParam().args, "SEGMENT", owner.name()), "HANDLE",

@@ -42,6 +42,7 @@ class NamedObjects : public support::owned_segment_test<ch02::segment_size> {
 // counts of named objects and the free memory the parent saw, and the segment
 // removed by its owner.
 TEST(Chapter02Program, ParentRoleExitsZeroPrintsTheThreeObjectsAndLeavesNothing) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   const auto run = support::run_parent_role("02");
   ASSERT_TRUE(support::ran_both_roles_and_left_nothing(run));
   EXPECT_EQ(run.out,
@@ -66,6 +67,7 @@ TEST(Chapter02Program, ParentRoleExitsZeroPrintsTheThreeObjectsAndLeavesNothing)
 // returns {that address, length} with length 1 for a single object and n for
 // an array; get_instance_name/length/type read the same back from an address.
 TEST_F(NamedObjects, FindReturnsEachObjectsAddressAndLengthOneTenThree) {
+  IPCLAB_CLAIMS("OBJ-08", "OBJ-15", "OBJ-16", "SEG-23");
   const auto named_before = segment.get_num_named_objects();
   ASSERT_EQ(named_before, 0u);
   const std::vector<const my_type*> built{
@@ -92,6 +94,7 @@ TEST_F(NamedObjects, FindReturnsEachObjectsAddressAndLengthOneTenThree) {
 // Documented: the array form passes the same arguments to every element;
 // construct_it takes the i-th value of each iterator for element i.
 TEST_F(NamedObjects, ConstructGivesEveryElementItsValueAndConstructItEachItsOwn) {
+  IPCLAB_CLAIMS("OBJ-01", "OBJ-06", "OBJ-07");
   const my_type* instance = segment.construct<my_type>(ch02::instance_name)(3.25, 7);
   ASSERT_NE(instance, nullptr);
   EXPECT_EQ(*instance, my_type(3.25, 7));
@@ -111,6 +114,7 @@ TEST_F(NamedObjects, ConstructGivesEveryElementItsValueAndConstructItEachItsOwn)
 // opens the segment; the child sees every element as the parent built it,
 // finds the objects by their names in order, and destroys all three.
 TEST_F(NamedObjects, ChildFindsEveryObjectByNameAndPrintsItsValues) {
+  IPCLAB_CLAIMS("OBJ-18");
   construct_lesson_objects(segment);
   const auto child = child_run();
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
@@ -124,6 +128,7 @@ TEST_F(NamedObjects, ChildFindsEveryObjectByNameAndPrintsItsValues) {
 // find<T> returns the object's place in *that* process's mapping: at the same
 // offset from the base as in the creator's, although the bases differ.
 TEST_F(NamedObjects, ChildSeesEachObjectAtTheSameOffsetFromItsOwnBase) {
+  IPCLAB_CLAIMS("OBJ-08", "OBJ-18");
   construct_lesson_objects(segment);
   std::vector<std::uintptr_t> offsets;
   for (const auto& name : lesson_names)
@@ -153,6 +158,7 @@ TEST_F(NamedObjects, ChildSeesEachObjectAtTheSameOffsetFromItsOwnBase) {
 // is exactly what it was before construction (iset_index keeps the index
 // nodes inside the objects' own blocks, so nothing else stays allocated).
 TEST_F(NamedObjects, ChildsDestroyLeavesNoNameAndReturnsTheFreeMemoryExactly) {
+  IPCLAB_CLAIMS("OBJ-08", "OBJ-09", "SEG-18", "SEG-19", "SEG-23");
   const auto free_before = segment.get_free_memory();
   const auto named_before = segment.get_num_named_objects();
   construct_lesson_objects(segment);
@@ -185,6 +191,7 @@ TEST_F(NamedObjects, ChildsDestroyLeavesNoNameAndReturnsTheFreeMemoryExactly) {
 // The existing object, the count and the free memory are untouched, and the
 // documented nothrow form returns null.
 TEST_F(NamedObjects, ConstructUnderATakenNameThrowsAlreadyExistsError) {
+  IPCLAB_CLAIMS("OBJ-02", "OBJ-03");
   construct_lesson_objects(segment);
   const auto free_before = segment.get_free_memory();
   const auto* instance = segment.find<my_type>(ch02::instance_name).first;
@@ -227,6 +234,7 @@ TEST_F(NamedObjects, ConstructUnderATakenNameThrowsAlreadyExistsError) {
 // the name is taken, so the same call throws or returns null depending on the
 // segment's index type. This test pins what the headers do.
 TEST(NamedObjectsWithMapIndex, ConstructUnderATakenNameReturnsNullInsteadOfThrowing) {
+  IPCLAB_CLAIMS("OBJ-04");
   using map_index_memory = basic_managed_shared_memory<char, rbtree_best_fit<mutex_family>, map_index>;
   harness::segment_owner owner(harness::unique_name("ch02test"));
   map_index_memory segment(create_only, owner.c_str(), ch02::segment_size, nullptr, harness::owner_only());
@@ -245,6 +253,7 @@ TEST(NamedObjectsWithMapIndex, ConstructUnderATakenNameReturnsNullInsteadOfThrow
 // taken (same address; the constructor arguments are ignored, the value and
 // the length stay) and constructs it only when the name is free.
 TEST_F(NamedObjects, FindOrConstructReturnsTheExistingObjectUnchanged) {
+  IPCLAB_CLAIMS("OBJ-05");
   construct_lesson_objects(segment);
   const auto free_before = segment.get_free_memory();
   const auto* instance = segment.find<my_type>(ch02::instance_name).first;
@@ -270,6 +279,7 @@ TEST_F(NamedObjects, FindOrConstructReturnsTheExistingObjectUnchanged) {
 // Documented: destroy returns false if the object was not present, and
 // changes nothing; find returns a null address for a name never constructed.
 TEST_F(NamedObjects, DestroyOfAMissingNameReturnsFalseAndChangesNothing) {
+  IPCLAB_CLAIMS("OBJ-08", "OBJ-09");
   construct_lesson_objects(segment);
   const auto free_before = segment.get_free_memory();
   EXPECT_FALSE(segment.destroy<my_type>("MyType nowhere"));
@@ -289,6 +299,7 @@ TEST_F(NamedObjects, DestroyOfAMissingNameReturnsFalseAndChangesNothing) {
 // size does not divide the bytes trips a BOOST_ASSERT in a debug build and is
 // rounded down otherwise: checked below only where NDEBUG turns it off.)
 TEST_F(NamedObjects, FindChecksNoTypeItOnlyDividesTheByteCountBySizeofT) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   static_assert(sizeof(my_type) == 16 && sizeof(std::uint64_t) == 8);
   construct_lesson_objects(segment);
   EXPECT_EQ(segment.find<char>(ch02::array_name).second, 10 * sizeof(my_type));
@@ -312,6 +323,7 @@ TEST_F(NamedObjects, FindChecksNoTypeItOnlyDividesTheByteCountBySizeofT) {
 // returns true and frees the whole block (it runs bytes / sizeof(T)
 // destructors of the wrong type, harmless here because both are trivial).
 TEST_F(NamedObjects, DestroyChecksNoTypeEitherAndFreesTheWholeBlock) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   const auto free_before = segment.get_free_memory();
   segment.construct<my_type>(ch02::array_name)[10](0.5, -1);
   EXPECT_TRUE(segment.destroy<std::uint64_t>(ch02::array_name));
@@ -338,6 +350,7 @@ void leave_as_built(managed_shared_memory&) {}
 class NamedObjectsBadInput : public NamedObjects, public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(NamedObjectsBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   construct_lesson_objects(segment);
   GetParam().spoil(segment);
   const auto free_before = segment.get_free_memory();

@@ -60,6 +60,7 @@ class OffsetList : public support::owned_segment_test<ch03::segment_size> {
 // child's walk of 10 nodes from the head its offset_ptr led to inside its own
 // mapping, the parent's free memory back exactly, and the segment removed by its owner.
 TEST(Chapter03Program, ParentRoleExitsZeroPrintsZeroToNineAndLeavesNothing) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   const auto run = support::run_parent_role("03");
   ASSERT_TRUE(support::ran_both_roles_and_left_nothing(run));
   EXPECT_EQ(run.out, values_line);
@@ -81,6 +82,7 @@ TEST(Chapter03Program, ParentRoleExitsZeroPrintsZeroToNineAndLeavesNothing) {
 // links from the named head reaches exactly the nodes allocate() returned,
 // in order (0..9), and the last link is null.
 TEST_F(OffsetList, BuildListLinksTenNodesHoldingZeroToNineInOrder) {
+  IPCLAB_CLAIMS("SEG-06", "SEG-11", "OBJ-01", "OBJ-08", "OPT-01");
   const auto free_before = segment.get_free_memory();
   std::vector<list_node*> allocated;
   offset_ptr<list_node> prev = nullptr, first;
@@ -127,6 +129,7 @@ TEST_F(OffsetList, BuildListLinksTenNodesHoldingZeroToNineInOrder) {
 // 1.81 header (offset_ptr_to_offset) stores null as offset 1, which is why
 // an offset_ptr cannot point to the byte right after itself.
 TEST_F(OffsetList, OffsetPtrStoresTheDistanceFromItselfAndNullAsOne) {
+  IPCLAB_CLAIMS("OPT-01", "OPT-03");
   auto* a = ::new (segment.allocate(sizeof(list_node))) list_node{nullptr, 0};
   auto* b = ::new (segment.allocate(sizeof(list_node))) list_node{nullptr, 1};
   EXPECT_EQ(a->next.get_offset(), 1) << "null";
@@ -160,6 +163,7 @@ TEST_F(OffsetList, OffsetPtrStoresTheDistanceFromItselfAndNullAsOne) {
 // Documented: a structure linked with offset_ptr stays valid in every process
 // that maps the segment: the child walks the parent's list and sees 0..9 in order.
 TEST_F(OffsetList, ChildWalksTheListAndPrintsZeroToNine) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   build_lesson_list(segment);
   const auto child = child_run();
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
@@ -171,6 +175,7 @@ TEST_F(OffsetList, ChildWalksTheListAndPrintsZeroToNine) {
 // object's; after the child the free memory is exactly what it was before the
 // list was built, no name is left, and the heap is whole.
 TEST_F(OffsetList, ChildFreesEveryNodeAndBothHeadsReturningTheFreeMemoryExactly) {
+  IPCLAB_CLAIMS("SEG-06", "SEG-18", "SEG-19", "SEG-23", "OBJ-08", "OBJ-09");
   const auto free_before = segment.get_free_memory();
   build_lesson_list(segment);
   ASSERT_LT(segment.get_free_memory(), free_before);
@@ -192,6 +197,7 @@ TEST_F(OffsetList, ChildFreesEveryNodeAndBothHeadsReturningTheFreeMemoryExactly)
 // through the offset_ptr sits at the same offset from its base as the first
 // node from ours, and the child's walk starts there.
 TEST_F(OffsetList, ChildMapsTheSegmentElsewhereAndTheOffsetPtrLeadsToTheSameOffset) {
+  IPCLAB_CLAIMS("OPT-08");
   const list_node* first = build_lesson_list(segment);
   const auto first_offset = as_number(first) - as_number(segment.get_address());
   const auto child = child_run();
@@ -211,6 +217,7 @@ TEST_F(OffsetList, ChildMapsTheSegmentElsewhereAndTheOffsetPtrLeadsToTheSameOffs
 // address in *our* mapping, and belongs_to_segment() says it is not in the
 // child's mapping; the offset_ptr's target is.
 TEST_F(OffsetList, RawPointerIsOutsideTheChildsMappingWhileTheOffsetPtrIsInside) {
+  IPCLAB_CLAIMS("OPT-08", "OPT-09", "SEG-11");
   if (!support::mmap_bases_are_randomised())
     GTEST_SKIP() << "without address randomisation both processes map the segment at one address, where a raw "
                     "pointer happens to work; RawPointerIsWrongInASecondMappingWhileTheOffsetPtrFollows forces it";
@@ -237,6 +244,7 @@ TEST_F(OffsetList, RawPointerIsOutsideTheChildsMappingWhileTheOffsetPtrIsInside)
 // while the offset_ptr leads to the node in the second mapping and the whole
 // list walks there, every node at the same offset as in the first mapping.
 TEST_F(OffsetList, RawPointerIsWrongInASecondMappingWhileTheOffsetPtrFollows) {
+  IPCLAB_CLAIMS("OPT-08", "OPT-09", "SEG-11");
   const list_node* first = build_lesson_list(segment);
   managed_shared_memory second(open_only, owner.c_str());
   ASSERT_NE(second.get_address(), segment.get_address());
@@ -286,6 +294,7 @@ char* segment_end(managed_shared_memory& segment) {
 class OffsetListBadInput : public OffsetList, public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(OffsetListBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   build_lesson_list(segment);
   GetParam().spoil(segment);
   const auto free_before = segment.get_free_memory();

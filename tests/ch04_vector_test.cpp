@@ -67,6 +67,7 @@ class VectorInSegment : public support::owned_segment_test<ch04::segment_size> {
 // it returns the segment's free memory; the owner removes the segment (nothing
 // left in /dev/shm).
 TEST(Chapter04Program, ParentRoleExitsZeroPrintsTheVectorSortedDescendingAndLeavesNothing) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   const auto run = support::run_parent_role("04");
   ASSERT_TRUE(support::ran_both_roles_and_left_nothing(run));
   EXPECT_EQ(run.out, descending_line());
@@ -79,6 +80,7 @@ TEST(Chapter04Program, ParentRoleExitsZeroPrintsTheVectorSortedDescendingAndLeav
 // push_back keeps capacity() >= size(), the buffer growing as needed (in place
 // or moved) with the elements kept, each buffer taken from the segment.
 TEST_F(VectorInSegment, AllocatorPutsTheVectorAndItsGrownBufferInTheSegment) {
+  IPCLAB_CLAIMS("ALC-03", "ALC-06", "OBJ-08", "SEG-15");
   const auto free_before = segment.get_free_memory();
   const ch04::ShmemAllocator allocator(segment.get_segment_manager());
   MyVector* constructed = segment.construct<MyVector>(ch04::vector_name)(allocator);
@@ -116,6 +118,7 @@ TEST_F(VectorInSegment, AllocatorPutsTheVectorAndItsGrownBufferInTheSegment) {
 // the parent then reads exactly 99..0 through its own mapping, in the same
 // buffer, and the child left the vector in place (it must not destroy it).
 TEST_F(VectorInSegment, ChildSortsTheVectorDescendingInPlaceAndLeavesIt) {
+  IPCLAB_CLAIMS("ALC-08");
   MyVector& vector = build_vector();
   const int* buffer = vector.data();
   const auto capacity = vector.capacity();
@@ -140,6 +143,7 @@ TEST_F(VectorInSegment, ChildSortsTheVectorDescendingInPlaceAndLeavesIt) {
 // so the child reaches the same object and buffer, at the same offsets from
 // its own base, as the parent does from its base.
 TEST_F(VectorInSegment, ChildReachesTheSameVectorAtItsOwnMappingAddress) {
+  IPCLAB_CLAIMS("ALC-08", "OPT-08");
   MyVector& vector = build_vector();
   const auto child = child_sorts();
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
@@ -162,6 +166,7 @@ TEST_F(VectorInSegment, ChildReachesTheSameVectorAtItsOwnMappingAddress) {
 // vector was constructed: no byte of the grown buffer leaks. Afterwards find
 // returns a null pointer and a second destroy returns false.
 TEST_F(VectorInSegment, DestroyReturnsEveryByteTheGrownBufferTook) {
+  IPCLAB_CLAIMS("ALC-07", "OBJ-08", "OBJ-09", "SEG-18", "SEG-19", "SEG-23");
   const auto free_before = segment.get_free_memory();
   const auto named_before = segment.get_num_named_objects();
   MyVector& vector = build_vector();
@@ -182,6 +187,7 @@ TEST_F(VectorInSegment, DestroyReturnsEveryByteTheGrownBufferTook) {
 // count 1, and an int array is "found" with count (bytes / sizeof(MyVector)).
 // This is why the child asks find<char> for the bytes and checks the contents.
 TEST_F(VectorInSegment, FindChecksTheNameNotTheType) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   static_assert(sizeof(LongVector) == sizeof(MyVector));
   const LongVector::allocator_type long_allocator(segment.get_segment_manager());
   LongVector* longs = segment.construct<LongVector>("LongVector")(long_allocator);
@@ -205,6 +211,7 @@ TEST_F(VectorInSegment, FindChecksTheNameNotTheType) {
 // which is 0 for an object smaller than T: a non-null pointer with count 0,
 // although the docs describe a null pointer as the only sign of failure.
 TEST_F(VectorInSegment, FindOfAnObjectOfAnotherSizeTruncatesTheCount) {
+  IPCLAB_CHECKS_THE_CHAPTER();
 #if defined(NDEBUG) || defined(BOOST_DISABLE_ASSERTS)
   int* one = segment.construct<int>("OneInt")(1);
   const auto one_as_vector = segment.find<MyVector>("OneInt");
@@ -228,6 +235,7 @@ using BadInput = support::bad_input;
 class VectorBadInput : public VectorInSegment, public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(VectorBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   MyVector& vector = build_vector();
   MyVector& short_vector = build_vector("ShortVector", 50);
   build_vector("EmptyVector", 0);

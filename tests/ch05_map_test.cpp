@@ -73,6 +73,7 @@ class MapInSegment : public support::owned_segment_test<ch05::segment_size> {
 // the segment's free memory; the owner removes the segment (nothing left in
 // /dev/shm).
 TEST(Chapter05Program, ParentRoleExitsZeroPrintsTheChildsSummaryAndLeavesNothing) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   const auto run = support::run_parent_role("05");
   ASSERT_TRUE(support::ran_both_roles_and_left_nothing(run));
   EXPECT_EQ(run.out, child_summary);
@@ -84,6 +85,7 @@ TEST(Chapter05Program, ParentRoleExitsZeroPrintsTheChildsSummaryAndLeavesNothing
 // every node is allocated from the segment; find<T>(name) returns it, count 1.
 // The keys go in shuffled, so the order the map shows is its own.
 TEST_F(MapInSegment, BuiltMapHoldsTheHundredPairsInKeyOrderInTheSegment) {
+  IPCLAB_CLAIMS("ALC-03", "ALC-06", "OBJ-08");
   const ch05::ShmemAllocator allocator(segment.get_segment_manager());
   MyMap* constructed = segment.construct<MyMap>(ch05::map_name)(std::less<int>(), allocator);
   ASSERT_NE(constructed, nullptr);
@@ -109,6 +111,7 @@ TEST_F(MapInSegment, BuiltMapHoldsTheHundredPairsInKeyOrderInTheSegment) {
 // key * 0.5, in key order, 60 pairs; erased keys are gone (find == end,
 // count 0); the map itself is still there under its name.
 TEST_F(MapInSegment, ParentSeesTheChildsChangesKeyByKey) {
+  IPCLAB_CLAIMS("ALC-08");
   MyMap& map = build_map();
   const auto child = child_changes();
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
@@ -136,6 +139,7 @@ TEST_F(MapInSegment, ParentSeesTheChildsChangesKeyByKey) {
 // (The exact node footprint is the allocator's business, so it is measured
 // here, not assumed.)
 TEST_F(MapInSegment, EraseFreesANodeAndInsertTakesOne) {
+  IPCLAB_CLAIMS("SEG-06");
   const MyMap::allocator_type allocator(segment.get_segment_manager());
   MyMap& map = *segment.construct<MyMap>(ch05::map_name)(std::less<int>(), allocator);
   const auto free_empty = segment.get_free_memory();
@@ -155,6 +159,7 @@ TEST_F(MapInSegment, EraseFreesANodeAndInsertTakesOne) {
 // then exactly what it was before the map was constructed; find returns a
 // null pointer; a second destroy returns false.
 TEST_F(MapInSegment, DestroyReturnsTheFreeMemory) {
+  IPCLAB_CLAIMS("ALC-07", "OBJ-08", "OBJ-09", "SEG-18", "SEG-19", "SEG-23");
   const auto free_before = segment.get_free_memory();
   const auto named_before = segment.get_num_named_objects();
   build_map();
@@ -171,6 +176,7 @@ TEST_F(MapInSegment, DestroyReturnsTheFreeMemory) {
 // insert of a key already present inserts nothing, returns false and an
 // iterator to the existing pair, and takes no memory.
 TEST_F(MapInSegment, InsertOfATakenKeyKeepsTheOldValue) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   MyMap& map = build_map();
   const auto free_before = segment.get_free_memory();
   const auto [where, inserted] = map.insert(ch05::ValueType(2, 99.0f));
@@ -192,6 +198,7 @@ using BadInput = support::bad_input;
 class MapBadInput : public MapInSegment, public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(MapBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCodeAndChangesNothing) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   MyMap& map = build_map();
   MyMap& missing_key = build_map("MissingKey");
   missing_key.erase(57);

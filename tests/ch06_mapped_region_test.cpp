@@ -79,6 +79,7 @@ class MappedRegion : public ::testing::Test {
 };
 
 TEST(Chapter06Program, ParentRoleExitsZeroAfterTheCheckAndTheRefusedWrite) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   const auto run = support::run_parent_role("06");
   ASSERT_TRUE(support::ran_both_roles_and_left_nothing(run));
   EXPECT_EQ(run.out, checked_line);
@@ -92,6 +93,7 @@ TEST(Chapter06Program, ParentRoleExitsZeroAfterTheCheckAndTheRefusedWrite) {
 // Documented: a new shared_memory_object has size 0; truncate() sets it, and
 // every process that opens the object sees that size.
 TEST_F(MappedRegion, NewObjectHasSizeZeroUntilTruncate) {
+  IPCLAB_CLAIMS("SHM-04");
   offset_t size = -1;
   ASSERT_TRUE(shm.get_size(size));
   EXPECT_EQ(size, 0);
@@ -107,6 +109,7 @@ TEST_F(MappedRegion, NewObjectHasSizeZeroUntilTruncate) {
 // Documented: mapped_region(shm, mode) with no offset or size maps the whole
 // object; the child, mapping read-only, sees all 1000 bytes the parent wrote.
 TEST_F(MappedRegion, ChildSeesTheSizeAndEveryByteThroughItsReadOnlyMapping) {
+  IPCLAB_CLAIMS("SHM-12", "SHM-18");
   shm.truncate(ch06::object_size);
   mapped_region region(shm, read_write);
   EXPECT_EQ(region.get_size(), 1000u);
@@ -120,6 +123,7 @@ TEST_F(MappedRegion, ChildSeesTheSizeAndEveryByteThroughItsReadOnlyMapping) {
 
 // The child checks every byte, the last one included.
 TEST_F(MappedRegion, ChildReportsTheFirstByteThatIsNotOne) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   auto region = sized_and_filled(ch06::object_size, ch06::fill_byte);
   static_cast<unsigned char*>(region.get_address())[999] = 0;
   const auto child = run_child_role("06", {"check", owner.name()});
@@ -131,6 +135,7 @@ TEST_F(MappedRegion, ChildReportsTheFirstByteThatIsNotOne) {
 
 // An object that exists with another size is not the lesson's: the child says so.
 TEST_F(MappedRegion, ChildRejectsAnObjectOfAnotherSize) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   const auto region = sized_and_filled(100, ch06::fill_byte);
   const auto child = run_child_role("06", {"check", owner.name()});
   EXPECT_TRUE(support::rejected_cleanly(
@@ -142,6 +147,7 @@ TEST_F(MappedRegion, ChildRejectsAnObjectOfAnotherSize) {
 // Documented: a read_only mapping is mapped without write permission
 // (PROT_READ): a write through it is stopped by the kernel with SIGSEGV.
 TEST_F(MappedRegion, WriteThroughAReadOnlyMappingIsKilledBySigsegv) {
+  IPCLAB_CLAIMS("SHM-19");
   const auto region = sized_and_filled(ch06::object_size, ch06::fill_byte);
   const auto child = run_child_role("06", {"write", owner.name()});
   EXPECT_EQ(child.how, harness::ending::killed) << child.describe() << "\n" << child.err;
@@ -153,6 +159,7 @@ TEST_F(MappedRegion, WriteThroughAReadOnlyMappingIsKilledBySigsegv) {
 
 // Documented: get_mode() returns the mode the region was mapped with.
 TEST_F(MappedRegion, RegionReportsTheModeItWasMappedWith) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   sized_and_filled(ch06::object_size, 0);
   const shared_memory_object read_only_view(open_only, owner.c_str(), read_only);
   EXPECT_EQ(mapped_region(read_only_view, read_only).get_mode(), read_only);
@@ -177,6 +184,7 @@ void PrintTo(const Window& input, std::ostream* out) { *out << input.label; }
 class MappedRegionWindow : public MappedRegion, public ::testing::WithParamInterface<Window> {};
 
 TEST_P(MappedRegionWindow, ChildMappingWithAnOffsetSeesTheBytesAtThatOffset) {
+  IPCLAB_CLAIMS("SHM-13");
   const std::size_t size = 3 * mapped_region::get_page_size() + 500;
   shm.truncate(static_cast<offset_t>(size));
   mapped_region region(shm, read_write);
@@ -208,6 +216,7 @@ INSTANTIATE_TEST_SUITE_P(Chapter06, MappedRegionWindow,
 // a second remove finds nothing (false), and opening the name fails with
 // not_found_error; an existing mapping stays valid until it is unmapped.
 TEST_F(MappedRegion, RemoveLeavesNothingInDevShmButKeepsMappingsValid) {
+  IPCLAB_CLAIMS("SHM-02", "SHM-07", "SHM-08");
   const auto region = sized_and_filled(ch06::object_size, ch06::fill_byte);
   const std::filesystem::path entry = "/dev/shm/" + owner.name();
   ASSERT_TRUE(std::filesystem::exists(entry));
@@ -233,6 +242,7 @@ using BadInput = support::bad_input;
 class MappedRegionBadInput : public MappedRegion, public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(MappedRegionBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   const auto region = sized_and_filled(ch06::object_size, ch06::fill_byte);
   const auto child = run_child_role("06", support::substitute(GetParam().args, "NAME", owner.name()));
   EXPECT_TRUE(support::rejected_cleanly(child, GetParam().exit_code, GetParam().sentence));

@@ -30,11 +30,32 @@ unsigned mode_of(const std::string& file_name) {
   return ::stat(("/dev/shm/" + file_name).c_str(), &info) == 0 ? info.st_mode & 07777 : 0;
 }
 
+// Documented for UNIX: permissions() is 0644, set_unrestricted() makes it
+// 0666, and permissions(0600) holds what it is given; a segment created with
+// each gets exactly that mode, the umask notwithstanding (Boost fchmods it).
+TEST(Permissions, DefaultIsOwnerWriteEveryoneReadAndUnrestrictedIsEveryoneWrite) {
+  IPCLAB_CLAIMS("SHM-10", "SHM-11");
+  EXPECT_EQ(permissions().get_permissions(), 0644u);
+  permissions unrestricted;
+  unrestricted.set_unrestricted();
+  EXPECT_EQ(unrestricted.get_permissions(), 0666u);
+  EXPECT_EQ(permissions(0600).get_permissions(), 0600u);
+  const ::mode_t umask_before = ::umask(077);  // would make a plain create owner-only
+  for (const auto& [given, mode] : {std::pair{permissions(), 0644u}, std::pair{unrestricted, 0666u},
+                                    std::pair{permissions(0600), 0600u}}) {
+    harness::segment_owner owner(harness::unique_name("perms"));
+    shared_memory_object object(create_only, owner.c_str(), read_write, given);
+    EXPECT_EQ(mode_of(owner.name()), mode) << "created with " << std::oct << given.get_permissions();
+  }
+  ::umask(umask_before);
+}
+
 // Every chapter's parent, killed right after its first step (its objects are
 // created by then), leaves them for us to look at.
 class EveryChapterPermissions : public ::testing::TestWithParam<harness::chapter_entry> {};
 
 TEST_P(EveryChapterPermissions, CreatesItsObjectsOwnerReadWriteOnly) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   const auto parent = harness::spawn(GetParam().program, {}, {.environment = {{"IPCLAB_FAULT", "parent:kill@1"}}});
   ASSERT_EQ(parent.describe(), "killed by SIGKILL") << parent.err;
   const auto left = harness::entries_created_by(parent.pid);
@@ -80,6 +101,7 @@ shared_memory_object filled_object(const char* name, const permissions& who) {
 }
 
 TEST_F(AsAnotherUser, CannotOpenAnOwnerOnlyObject) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   harness::segment_owner owner(harness::unique_name("permtest"));
   const auto shm = filled_object(owner.c_str(), harness::owner_only());
   ASSERT_EQ(mode_of(owner.name()), 0600u);
@@ -92,6 +114,7 @@ TEST_F(AsAnotherUser, CannotOpenAnOwnerOnlyObject) {
 // Documented: permissions() defaults to 0644. The object is then readable by
 // every local user: nobody maps it read-only and reads all 1000 bytes.
 TEST_F(AsAnotherUser, CanReadAnObjectCreatedWithBoostsDefaultPermissions) {
+  IPCLAB_CLAIMS("SHM-10");
   harness::segment_owner owner(harness::unique_name("permtest"));
   const auto shm = filled_object(owner.c_str(), permissions());
   ASSERT_EQ(mode_of(owner.name()), 0644u);
@@ -101,6 +124,7 @@ TEST_F(AsAnotherUser, CanReadAnObjectCreatedWithBoostsDefaultPermissions) {
 }
 
 TEST_F(AsAnotherUser, CannotOpenAnOwnerOnlyManagedSegment) {
+  IPCLAB_CHECKS_THE_CHAPTER();
   harness::segment_owner owner(harness::unique_name("permtest"));
   managed_shared_memory segment(create_only, owner.c_str(), 64 * 1024, nullptr, harness::owner_only());
   const auto child = child_as_nobody("01", {owner.name(), "16"});

@@ -17,6 +17,20 @@ void PrintTo(const chapter_entry& chapter, std::ostream* out) { *out << "chapter
 
 namespace ipclab::support {
 
+void name_claims(std::initializer_list<claim_id> claims) {
+  std::string ids;
+  for (const auto& claim : claims) ids.append(ids.empty() ? "" : " ").append(claim.id);
+  ::testing::Test::RecordProperty("claims", ids);
+}
+
+expected expectation(claim_id id) {
+  for (const auto& claim : claim_expectations)
+    if (claim.id == id.id) return claim.result == "differs" ? expected::differs
+                                  : claim.result == "unsupported" ? expected::unsupported
+                                                                  : expected::holds;
+  return expected::holds;
+}
+
 std::string chapter_program(const std::string& number) {
   // `ipclab verify` runs these tests against a learner's program instead.
   if (const char* program = std::getenv("IPCLAB_CHAPTER_PROGRAM"); program && *program) return program;

@@ -11,6 +11,7 @@
 #include <boost/interprocess/managed_shared_memory.hpp>
 #include <gtest/gtest.h>
 
+#include "claims.hpp"
 #include "harness/catalog.hpp"
 #include "harness/facts.hpp"
 #include "harness/names.hpp"

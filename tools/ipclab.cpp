@@ -3,6 +3,7 @@
 #include <chrono>
 #include <csignal>
 #include <iomanip>
+#include <optional>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -206,11 +207,68 @@ int bench(const std::vector<std::string>& args) {
   return 0;
 }
 
+// Runs tools/conformance.py COMMAND ARGS... (the claims catalogue's tool) and
+// returns its exit code.
+int conformance(const std::string& command, std::vector<std::string> args) {
+  std::vector<std::string> argv{IPCLAB_CONFORMANCE, command, IPCLAB_CATALOGUE};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const auto run = spawn(IPCLAB_PYTHON, argv,
+                         {.timeout = std::chrono::hours(1), .capture = false,
+                          .environment = {{"IPCLAB_CTEST", IPCLAB_CTEST}}, .forward_signals = true});
+  return run.how == ending::exited ? run.exit_code : exit_invariant;
+}
+
+// --save FILE, when `args` is exactly {"--save"}: where the docs read the saved results.
+std::optional<std::vector<std::string>> save_option(const std::vector<std::string>& args, const std::string& name) {
+  if (args.empty()) return std::vector<std::string>{};
+  if (args == std::vector<std::string>{"--save"})
+    return std::vector<std::string>{"--save", std::string(IPCLAB_SOURCE_DIR) + "/docs/conformance.json"};
+  usage("'" + name + "' takes only --save, not '" + args[0] + "'");
+  return std::nullopt;
+}
+
+// This build, and the configurations `ipclab matrix` built beside it.
+std::vector<std::string> configurations() {
+  std::vector<std::string> builds{IPCLAB_BUILD_DIR};
+  const std::filesystem::path matrix = std::filesystem::path(IPCLAB_BUILD_DIR) / "matrix";
+  std::error_code none;
+  for (const auto& folder : std::filesystem::directory_iterator(matrix, none))
+    if (std::filesystem::exists(folder.path() / "conformance" / "configuration.json")) builds.push_back(folder.path());
+  std::sort(builds.begin() + 1, builds.end());
+  return builds;
+}
+
+int claims(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{IPCLAB_BUILD_DIR};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return conformance("claims", argv);
+}
+
+int report(const std::vector<std::string>& args) {
+  const auto save = save_option(args, "report");
+  if (!save) return exit_usage;
+  auto argv = configurations();
+  argv.insert(argv.end(), {"--json", std::string(IPCLAB_BUILD_DIR) + "/conformance/report.json"});
+  argv.insert(argv.end(), save->begin(), save->end());
+  return conformance("report", argv);
+}
+
+int matrix(const std::vector<std::string>& args) {
+  const auto save = save_option(args, "matrix");
+  if (!save) return exit_usage;
+  std::vector<std::string> argv{IPCLAB_SOURCE_DIR, IPCLAB_BUILD_DIR};
+  argv.insert(argv.end(), save->begin(), save->end());
+  return conformance("matrix", argv);
+}
+
 int test(const std::vector<std::string>& args) {
   const std::string jobs = std::to_string(std::max(2u, std::thread::hardware_concurrency()));
   // --no-tests=error: a filter that selects no test is a mistake, not a pass.
+  // The JUnit results are what `ipclab report` reads; the label summary would
+  // list every claim ID (each a label).
   std::vector<std::string> argv{IPCLAB_CTEST, "--test-dir", IPCLAB_BUILD_DIR, "--output-on-failure",
-                                "--no-tests=error", "-j", jobs};
+                                "--no-tests=error", "--no-label-summary", "--output-junit",
+                                "conformance-junit.xml", "-j", jobs};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> c_argv;
   for (auto& arg : argv) c_argv.push_back(arg.data());
@@ -248,6 +306,12 @@ const std::vector<command>& commands() {
                           "    --out DIR        write results.json, results.md and throughput.png there\n"
                           "    --benchmark_...  any Google Benchmark option, passed on (e.g. --benchmark_filter=latency)",
        bench},
+      {"claims [ID|AREA]", "the claims catalogue: each documented behaviour, its tests and their last result", claims},
+      {"report [--save]", "what the last runs found, claim by claim, one line a configuration\n"
+                          "    --save           and save it for the docs' Conformance page (docs/conformance.json)",
+       report},
+      {"matrix [--save]", "build and run the conformance tests against Boost 1.74 and with clang 16 too, then report",
+       matrix},
       {"sweep", "remove ipclab entries of dead processes from /dev/shm\n"
                 "    --fail-on-leak   and fail if there were any (the suite's cleanup check)",
        sweep},

@@ -11,7 +11,7 @@ fails (exit 1, a line a problem) when:
 - code or captured output scrolls sideways, or the page itself does;
 - text shows Markdown that was not rendered (a literal `**`);
 - the sidebar tree does not list the chapters in order.
-It saves screenshots of the main page and of chapters 01 and 07 in
+It saves screenshots of the main page, chapters 01 and 07 and the Conformance page in
 SCREENSHOT_DIR. Exit 77 (CTest: skipped) only when Chromium cannot start.
 """
 import json
@@ -107,7 +107,7 @@ with tempfile.TemporaryDirectory(prefix="ipclab-render-") as profile:
     wanted = [chapter[2:] for chapter in chapters]
     if not wanted or numbers != wanted:
         problems.append(f"the sidebar tree lists chapters {numbers}, not {wanted}: {titles}")
-    for page in ["index", "ch01", "ch07"]:
+    for page in ["index", "ch01", "ch07", "conformance"]:
         chromium((site / f"{page}.html").as_uri(), profile, f"--window-size={WIDTH},{HEIGHT}", "--hide-scrollbars",
                  f"--screenshot={shots / (page + '.png')}", "--virtual-time-budget=5000")
         if not (shots / f"{page}.png").exists() or (shots / f"{page}.png").stat().st_size < 10000:
