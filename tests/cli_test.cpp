@@ -113,6 +113,25 @@ TEST(Cli, BenchRunsTheBenchmarksThenPrintsTheTableAndDrawsThePlot) {
   std::filesystem::remove_all(folder);
 }
 
+// `ipclab claims ID`: the claim from the catalogue, what an older release
+// does, and the tests that name it; `ipclab claims AREA`: one line a claim.
+TEST(Cli, ClaimsShowsAClaimWithItsTestsAndAnAreaLineByLine) {
+  const auto one = ipclab({"claims", "SYN-05"});
+  ASSERT_EQ(one.describe(), "exited 0") << one.err;
+  EXPECT_TRUE(one.out.starts_with("SYN-05  (synchronisation; linux)\n")) << one.out;
+  EXPECT_NE(one.out.find("  Boost 1.74: differs: "), std::string::npos) << one.out;
+  EXPECT_NE(one.out.find("ch07_mutexes_test.Mutexes.DeadHolderOfAnInterprocessMutexMakesEveryLaterLockThrowNotRecoverable"),
+            std::string::npos) << one.out;
+  const auto area = ipclab({"claims", "SYN"});
+  ASSERT_EQ(area.describe(), "exited 0") << area.err;
+  EXPECT_TRUE(area.out.starts_with("SYN-01 ")) << area.out;
+  EXPECT_NE(area.out.find("\nSYN-32 "), std::string::npos) << area.out;
+  EXPECT_EQ(area.out.find("SEG-"), std::string::npos) << "another area's claim";
+  const auto none = ipclab({"claims", "XYZ-01"});
+  EXPECT_EQ(none.describe(), "exited 2");
+  EXPECT_NE(none.err.find("no claim is XYZ-01"), std::string::npos) << none.err;
+}
+
 struct Misuse {
   std::string label;
   std::vector<std::string> args;

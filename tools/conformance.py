@@ -56,7 +56,7 @@ REQUIRED = ["id", "area", "statement", "docs", "header", "platform"]
 PLATFORMS = {"portable", "posix", "linux"}
 RESULTS = {"differs", "unsupported"}
 DOCS_PREFIX = "https://www.boost.org/doc/libs/1_81_0/"
-TEST = re.compile(r"^\s*TEST(?:_F|_P)?\(\s*(\w+)\s*,\s*(\w+)\s*\)\s*\{", re.M)
+TEST = re.compile(r"^[ \t]*TEST(?:_F|_P)?\(\s*(\w+)\s*,\s*(\w+)\s*\)\s*\{", re.M)
 CLAIMS = re.compile(r"\s*IPCLAB_CLAIMS\(([^)]*)\)\s*;")
 CHAPTER = re.compile(r"\s*IPCLAB_CHECKS_THE_CHAPTER\(\)\s*;")
 
