@@ -243,15 +243,16 @@ std::vector<spawn_result> spawn_many(const std::vector<spawn_request>& requests,
   int forwarded = 0;
   std::optional<asio::signal_set> signals;
   std::size_t running = children.size();
+  // Passes a signal on, then waits for the next; it lives until context.run() returns.
+  std::function<void(const bp::error_code&, int)> pass_on = [&](const bp::error_code& cancelled, int signal) {
+    if (cancelled) return;
+    forwarded = signal;
+    for (auto& child : children)
+      if (child->result.pid > 0) ::kill(-child->result.pid, signal);
+    signals->async_wait(pass_on);
+  };
   if (options.forward_signals) {
     signals.emplace(context, SIGINT, SIGTERM, SIGHUP);
-    std::function<void(const bp::error_code&, int)> pass_on = [&](const bp::error_code& cancelled, int signal) {
-      if (cancelled) return;
-      forwarded = signal;
-      for (auto& child : children)
-        if (child->result.pid > 0) ::kill(-child->result.pid, signal);
-      signals->async_wait(pass_on);
-    };
     signals->async_wait(pass_on);
     for (auto& child : children)
       child->on_end([&] {
