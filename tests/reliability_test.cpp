@@ -77,27 +77,48 @@ pid_t parent_of(pid_t pid) {
   return parent;
 }
 
-// Waits up to 20 s for a chapter's child to run: a process whose argv names
-// an entry of /dev/shm that starts with `prefix`. Returns that entry's name
-// and the child's pid, or {"", 0}.
-std::pair<std::string, pid_t> child_naming(const std::string& prefix) {
+// The variable that marks the processes one test started (and their children,
+// who inherit it): other tests run chapters at the same time.
+constexpr const char* tag_variable = "IPCLAB_TEST_TAG";
+
+// A running chapter child started under `tag`: its pid and the first of its
+// arguments that is a /dev/shm name (its segment).
+struct tagged_child {
+  pid_t pid = 0;
+  std::string segment;
+};
+
+// Waits up to 20 s for a chapter's child (argv "PROGRAM child ...") whose
+// environment holds IPCLAB_TEST_TAG=`tag` to run.
+tagged_child child_tagged(const std::string& tag) {
+  const std::string marker = std::string(tag_variable) + "=" + tag;
   for (int i = 0; i < 2000; ++i) {
-    for (const auto& entry : list_ipclab_entries())
-      if (entry.file_name.starts_with(prefix))
-        if (const auto children = processes_mentioning(entry.file_name); !children.empty())
-          return {entry.file_name, children.front()};
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+      const auto name = entry.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      const auto environment = read_proc_file(entry.path() / "environ");
+      if (environment.find(std::string(1, '\0') + marker + '\0') == std::string::npos &&
+          !environment.starts_with(marker + '\0'))
+        continue;
+      std::vector<std::string> args;
+      std::istringstream command_line(read_proc_file(entry.path() / "cmdline"));
+      for (std::string arg; std::getline(command_line, arg, '\0');) args.push_back(arg);
+      if (args.size() < 2 || args[1] != "child") continue;
+      for (const auto& arg : args)
+        if (arg.starts_with("ipclab-") && fs::exists("/dev/shm/" + arg)) return {std::stoi(name), arg};
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  return {"", 0};
+  return {};
 }
 
 spawn_result run_parent(const chapter_entry& chapter, const std::string& fault,
                         std::chrono::milliseconds timeout = std::chrono::seconds(60),
-                        const std::string& child_timeout_ms = "1000") {
+                        const std::string& child_timeout_ms = "1000", const std::string& tag = "") {
   return spawn(chapter.program, {},
                {.timeout = timeout,
                 .environment = {{"IPCLAB_FAULT", fault}, {"IPCLAB_CHILD_TIMEOUT_MS", child_timeout_ms},
-                                {facts_variable, "1"}}});
+                                {facts_variable, "1"}, {tag_variable, tag}}});
 }
 
 class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
@@ -231,14 +252,16 @@ INSTANTIATE_TEST_SUITE_P(Chaos, EveryChapter, ::testing::ValuesIn(lessons()),
 // then ipclab says so and dies of SIGINT too.
 TEST(Chaos, ACtrlCDuringRunIsPassedToTheChapterWhichRemovesWhatItCreated) {
   const auto& chapter = lessons().back();  // a segment and a named mutex
+  const auto tag = unique_name("ctrlc");
   spawn_result cli;
   std::thread running([&] {
     cli = spawn(IPCLAB_CLI, {"run", chapter.number},
                 {.timeout = std::chrono::seconds(20),
-                 .environment = {{"IPCLAB_FAULT", "child:hang@1"}, {"IPCLAB_CHILD_TIMEOUT_MS", "60000"}}});
+                 .environment = {{"IPCLAB_FAULT", "child:hang@1"}, {"IPCLAB_CHILD_TIMEOUT_MS", "60000"},
+                                 {tag_variable, tag}}});
   });
   // The hung child's argv names the segment; its parent is the chapter, whose parent is ipclab.
-  const auto [segment, child] = child_naming("ipclab-ch" + chapter.number);
+  const auto [child, segment] = child_tagged(tag);
   if (!child) {
     running.join();  // ipclab's own deadline ends it
     FAIL() << "no child of chapter " << chapter.number << " started: " << cli.describe() << "\n" << cli.err;
@@ -280,9 +303,10 @@ TEST(Chaos, AParentStoppedAtItsDeadlineWhileItsChildRunsRemovesItsSegment) {
 // segment of the dead creator.
 TEST(Chaos, AParentKilledWhileItsChildRunsLeavesAStaleSegmentTheSweepRemoves) {
   const auto& chapter = lessons().front();
+  const auto tag = unique_name("sigkill");
   spawn_result parent;
-  std::thread running([&] { parent = run_parent(chapter, "child:hang@1", std::chrono::seconds(20), "60000"); });
-  const auto [segment, child] = child_naming("ipclab-ch" + chapter.number);
+  std::thread running([&] { parent = run_parent(chapter, "child:hang@1", std::chrono::seconds(20), "60000", tag); });
+  const auto [child, segment] = child_tagged(tag);
   if (child) ::kill(parent_of(child), SIGKILL);
   running.join();
   ASSERT_NE(child, 0) << "no child started: " << parent.describe() << "\n" << parent.err;
