@@ -1,6 +1,7 @@
 #include "harness/signals.hpp"
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <unistd.h>
@@ -31,6 +32,7 @@ void copy_joined(char* to, std::size_t size, const char* prefix, std::string_vie
 }
 
 void remove_and_die(int signal) {
+  const int saved_errno = errno;  // a handler leaves errno as it found it (one unlink below always fails)
   for (auto& entry : slots)
     if (entry.state.load() == slot_ready) {
       ::unlink(entry.segment_path);    // one of the two exists; unique names make
@@ -40,6 +42,7 @@ void remove_and_die(int signal) {
   struct sigaction default_action {};
   default_action.sa_handler = SIG_DFL;
   ::sigaction(signal, &default_action, nullptr);
+  errno = saved_errno;
   ::raise(signal);
 }
 
