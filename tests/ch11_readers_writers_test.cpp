@@ -566,6 +566,27 @@ TEST_F(ReadersWriters, ATryTransferFromAnUnlockedLockLeavesBothLocksWithoutTheMu
   EXPECT_EQ(shared2.mutex(), nullptr);
 }
 
+// What the lock transfers call on their mutex.
+template <class Mutex>
+concept has_transfer_operations = requires(Mutex& mutex) {
+  mutex.unlock_and_lock_sharable();
+  mutex.unlock_and_lock_upgradable();
+  mutex.unlock_upgradable_and_lock();
+  mutex.try_unlock_sharable_and_lock();
+};
+
+// Boost 1.81: only the upgradable mutex (anonymous or named) has the
+// operations lock transfers call; interprocess_sharable_mutex and
+// named_sharable_mutex have none, so sharable_lock<interprocess_sharable_mutex>
+// cannot be made from a scoped_lock (it does not compile). The page says so.
+TEST(LockTransfers, OnlyTheUpgradableMutexesHaveTheOperationsTransfersCall) {
+  IPCLAB_CHECKS_THE_CHAPTER();
+  EXPECT_TRUE(has_transfer_operations<interprocess_upgradable_mutex>);
+  EXPECT_TRUE(has_transfer_operations<named_upgradable_mutex>);
+  EXPECT_FALSE(has_transfer_operations<interprocess_sharable_mutex>);
+  EXPECT_FALSE(has_transfer_operations<named_sharable_mutex>);
+}
+
 // Documented: a try or timed transfer that fails leaves the source as it was
 // (owning, with its mutex) and the target as if default-constructed.
 TEST_F(ReadersWriters, AFailedTryOrTimedTransferLeavesTheSourceOwningAndTheTargetEmpty) {
