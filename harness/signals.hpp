@@ -1,10 +1,11 @@
 #pragma once
 /// \file
-/// What a process removes when a signal stops it. An owner (segment_owner.hpp)
-/// puts the name it will remove on a list; when SIGINT, SIGTERM, SIGHUP or
-/// SIGPIPE arrives, the handler removes every name on the list and the process
-/// then dies of that signal, so that its exit status still tells why. SIGKILL
-/// cannot be caught: the /dev/shm sweep is the answer to it.
+/// What a process removes when a signal stops it. An owner (segment_owner.hpp,
+/// temp_folder.hpp) puts what it will remove on a list; when SIGINT, SIGTERM,
+/// SIGHUP or SIGPIPE arrives, the handler removes everything on the list
+/// (names and files first, then folders) and the process then dies of that
+/// signal, so that its exit status still tells why. SIGKILL cannot be caught:
+/// the sweep is the answer to it.
 
 #include <string_view>
 
@@ -18,8 +19,15 @@ inline constexpr int removable_names = 64;
 /// semaphore: /dev/shm/NAME or /dev/shm/sem.NAME) on the list.
 void remove_on_signal(std::string_view name);
 
-/// Takes `name` off the list again (its owner has removed it).
-void forget_on_signal(std::string_view name);
+/// Puts a file on the list (unlinked).
+void remove_file_on_signal(std::string_view path);
+
+/// Puts a folder on the list: removed (rmdir) after every file, so it must
+/// hold only files on the list.
+void remove_folder_on_signal(std::string_view path);
+
+/// Takes a name, file or folder off the list again (its owner has removed it).
+void forget_on_signal(std::string_view name_or_path);
 
 /// Installs the handler for SIGINT, SIGTERM, SIGHUP and SIGPIPE: remove what
 /// the list names, then die of the signal. run_chapter() installs it.

@@ -104,4 +104,20 @@ sweep_report sweep_stale_entries(const fs::path& directory) {
   return report;
 }
 
+sweep_report sweep_stale_folders(const fs::path& directory) {
+  sweep_report report;
+  for (auto& entry : list_ipclab_entries(directory)) {
+    std::error_code not_a_folder;
+    if (!entry.creator || !fs::is_directory(directory / entry.file_name, not_a_folder)) continue;
+    if (entry.creator_alive) {
+      report.in_use.push_back(std::move(entry));
+    } else {
+      std::error_code ignored;
+      fs::remove_all(directory / entry.file_name, ignored);
+      report.removed.push_back(std::move(entry));
+    }
+  }
+  return report;
+}
+
 }  // namespace ipclab::harness

@@ -42,4 +42,10 @@ struct sweep_report {
 /// running; entries of live processes are left to them.
 sweep_report sweep_stale_entries(const std::filesystem::path& directory = "/dev/shm");
 
+/// Removes, with everything in them, the folders of `directory` (the
+/// temporary folder by default) that a temp_folder made (`ipclab-TAG-PID-...`)
+/// and whose creator is no longer running. A folder whose name carries no
+/// PID is not one of them: it is left alone.
+sweep_report sweep_stale_folders(const std::filesystem::path& directory = std::filesystem::temp_directory_path());
+
 }  // namespace ipclab::harness

@@ -16,6 +16,7 @@
 #include "harness/segment_owner.hpp"
 #include "harness/spawn.hpp"
 #include "harness/sweep.hpp"
+#include "harness/temp_folder.hpp"
 #include "support.hpp"
 
 using namespace ipclab::harness;
@@ -363,6 +364,56 @@ TEST_F(Sweep, FindsEntriesByCreator) {
   const auto mine = entries_created_by(::getpid(), directory);
   ASSERT_EQ(mine.size(), 1u);
   EXPECT_EQ(mine[0].file_name, "ipclab-t-" + std::to_string(::getpid()) + "-0-aa");
+}
+
+TEST_F(Sweep, RemovesFoldersOfDeadCreatorsWithWhatTheyHoldAndNothingElse) {
+  const auto dead = std::to_string(misbehave({"exit", "0"}).pid);
+  const auto mine = std::to_string(::getpid());
+  fs::create_directories(directory / ("ipclab-t-" + dead + "-x1") / "inner");
+  touch("ipclab-t-" + dead + "-x1/inner/file");
+  fs::create_directories(directory / ("ipclab-t-" + mine + "-x2"));
+  fs::create_directories(directory / "ipclab-no-pid-here");
+  touch("ipclab-t-" + dead + "-0-aa");  // a file, not a folder: the /dev/shm sweep's business
+
+  const auto report = sweep_stale_folders(directory);
+  ASSERT_EQ(report.removed.size(), 1u);
+  EXPECT_EQ(report.removed[0].file_name, "ipclab-t-" + dead + "-x1");
+  EXPECT_FALSE(fs::exists(directory / ("ipclab-t-" + dead + "-x1")));
+  ASSERT_EQ(report.in_use.size(), 1u);
+  EXPECT_EQ(report.in_use[0].file_name, "ipclab-t-" + mine + "-x2");
+  EXPECT_TRUE(fs::exists(directory / ("ipclab-t-" + mine + "-x2")));
+  EXPECT_TRUE(fs::exists(directory / "ipclab-no-pid-here"));
+  EXPECT_TRUE(fs::exists(directory / ("ipclab-t-" + dead + "-0-aa")));
+}
+
+TEST(TempFolder, IsAnOwnerOnlyFolderNamedForItsCreatorAndGoneWithItsScope) {
+  fs::path kept;
+  {
+    temp_folder folder("tftest");
+    kept = folder.path();
+    EXPECT_EQ(kept.parent_path(), fs::temp_directory_path());
+    EXPECT_EQ(creator_of(kept.filename().string()), ::getpid());
+    EXPECT_EQ(fs::status(kept).permissions() & fs::perms::all, fs::perms::owner_all);
+    std::ofstream(folder.file("a")) << "x";
+    fs::create_directories(kept / "not-on-the-list");
+    std::ofstream(kept / "not-on-the-list" / "b") << "y";
+    EXPECT_EQ(folder.file("a"), kept / "a");
+  }
+  EXPECT_FALSE(fs::exists(kept));
+}
+
+TEST(TempFolder, IsGoneWhenAnExceptionLeavesTheScope) {
+  fs::path kept;
+  EXPECT_THROW(
+      {
+        temp_folder folder("tftest");
+        kept = folder.path();
+        std::ofstream(folder.file("a")) << "x";
+        throw std::runtime_error("leaving");
+      },
+      std::runtime_error);
+  EXPECT_FALSE(kept.empty());
+  EXPECT_FALSE(fs::exists(kept));
 }
 
 TEST(ProcessAlive, ARunningProcessOlderThanTheEntryIsAlive) {

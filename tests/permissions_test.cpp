@@ -51,7 +51,7 @@ TEST(Permissions, DefaultIsOwnerWriteEveryoneReadAndUnrestrictedIsEveryoneWrite)
 }
 
 // Every chapter's parent, killed right after its first step (its objects are
-// created by then), leaves them for us to look at.
+// created by then), leaves them, and its temporary folder, for us to look at.
 class EveryChapterPermissions : public ::testing::TestWithParam<harness::chapter_entry> {};
 
 TEST_P(EveryChapterPermissions, CreatesItsObjectsOwnerReadWriteOnly) {
@@ -62,6 +62,14 @@ TEST_P(EveryChapterPermissions, CreatesItsObjectsOwnerReadWriteOnly) {
   ASSERT_FALSE(left.empty()) << "the parent created nothing before its first step";
   for (const auto& entry : left) EXPECT_EQ(mode_of(entry.file_name), 0600u) << entry.file_name;
   for (const auto& entry : left) fs::remove("/dev/shm/" + entry.file_name);
+  // A chapter that works on files keeps them in a folder only its owner may enter.
+  for (const auto& entry : harness::entries_created_by(parent.pid, fs::temp_directory_path())) {
+    const auto folder = fs::temp_directory_path() / entry.file_name;
+    EXPECT_EQ(fs::status(folder).permissions() & fs::perms::all, fs::perms::owner_all) << folder;
+    for (const auto& file : fs::directory_iterator(folder))
+      EXPECT_EQ(file.status().permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write) << file;
+    fs::remove_all(folder);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Permissions, EveryChapterPermissions, ::testing::ValuesIn(harness::lessons()),

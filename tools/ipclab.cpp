@@ -43,12 +43,33 @@ std::string number_range(const Entries& entries) {
   return entries.empty() ? "none" : entries.front().number + "\u2013" + entries.back().number;
 }
 
-// Removes what processes that have ended left in /dev/shm (a run stopped by
-// SIGKILL, say), and says so: a run starts clean.
+// Sweeps /dev/shm and the temporary folder: (where, entry) of each stale
+// entry removed, and of each left to the process that still runs.
+struct swept {
+  std::vector<std::pair<std::string, shm_entry>> removed, in_use;
+};
+
+swept sweep_both() {
+  swept result;
+  const std::filesystem::path folders = std::filesystem::temp_directory_path();
+  for (const auto& [where, report] : {std::pair{std::string("/dev/shm/"), sweep_stale_entries()},
+                                      std::pair{(folders / "").string(), sweep_stale_folders(folders)}}) {
+    for (const auto& entry : report.removed) result.removed.emplace_back(where, entry);
+    for (const auto& entry : report.in_use) result.in_use.emplace_back(where, entry);
+  }
+  return result;
+}
+
+std::string creator_text(const shm_entry& entry) {
+  return entry.creator ? std::to_string(*entry.creator) : std::string("?");
+}
+
+// Removes what processes that have ended left in /dev/shm and in the
+// temporary folder (a run stopped by SIGKILL, say), and says so: a run starts clean.
 void sweep_first() {
-  for (const auto& entry : sweep_stale_entries().removed)
-    std::cout << "removed /dev/shm/" << entry.file_name << ", left by process "
-              << (entry.creator ? std::to_string(*entry.creator) : std::string("?")) << ", which has ended\n";
+  for (const auto& [where, entry] : sweep_both().removed)
+    std::cout << "removed " << where << entry.file_name << ", left by process " << creator_text(entry)
+              << ", which has ended\n";
 }
 
 int list(const std::vector<std::string>& args) {
@@ -114,19 +135,17 @@ int tour(const std::vector<std::string>& args) {
 int sweep(const std::vector<std::string>& args) {
   const bool fail_on_leak = args.size() == 1 && args[0] == "--fail-on-leak";
   if (!args.empty() && !fail_on_leak) return usage("'sweep' takes only --fail-on-leak");
-  const auto report = sweep_stale_entries();
-  for (const auto& entry : report.removed)
-    std::cout << (fail_on_leak ? "leaked: " : "removed stale: ") << "/dev/shm/" << entry.file_name
-              << " (created by process "
-              << (entry.creator ? std::to_string(*entry.creator) : std::string("?"))
-              << ", no longer running)\n";
-  for (const auto& entry : report.in_use)
-    std::cout << "in use: /dev/shm/" << entry.file_name << " (process " << *entry.creator
-              << " still runs)\n";
+  const auto report = sweep_both();
+  for (const auto& [where, entry] : report.removed)
+    std::cout << (fail_on_leak ? "leaked: " : "removed stale: ") << where << entry.file_name
+              << " (created by process " << creator_text(entry) << ", no longer running)\n";
+  for (const auto& [where, entry] : report.in_use)
+    std::cout << "in use: " << where << entry.file_name << " (process " << creator_text(entry) << " still runs)\n";
   std::cout << report.removed.size() << " removed, " << report.in_use.size() << " in use\n";
   if (fail_on_leak && !report.removed.empty()) {
     std::cerr << "ipclab: error: " << report.removed.size()
-              << " ipclab entries were left in /dev/shm by processes that ended: a test leaked them\n";
+              << " ipclab entries were left in /dev/shm or the temporary folder by processes that ended: a test "
+                 "leaked them\n";
     return 1;
   }
   return 0;
@@ -312,7 +331,7 @@ const std::vector<command>& commands() {
        report},
       {"matrix [--save]", "build and run the conformance tests against Boost 1.74 and with clang 16 too, then report",
        matrix},
-      {"sweep", "remove ipclab entries of dead processes from /dev/shm\n"
+      {"sweep", "remove ipclab entries of dead processes from /dev/shm and the temporary folder\n"
                 "    --fail-on-leak   and fail if there were any (the suite's cleanup check)",
        sweep},
       {"help", "this text", help},

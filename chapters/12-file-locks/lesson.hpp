@@ -21,6 +21,7 @@
 #include "harness/chapter.hpp"
 #include "harness/names.hpp"
 #include "harness/segment_owner.hpp"
+#include "harness/temp_folder.hpp"
 
 namespace ipclab::ch12 {
 
@@ -47,37 +48,10 @@ struct nesting {
 };
 //! [nesting]
 
-/// A folder of the run's own, `/tmp/ipclab-TAG-PID-XXXXXX` (mkdtemp, mode
-/// 0700), removed with everything in it when the owner goes out of scope:
-/// on return and on an exception. Not on a signal: the harness's signal
-/// cleanup removes only /dev/shm names, so a run stopped by SIGINT or SIGTERM
-/// leaves the folder (with one small file) in /tmp.
-class temp_folder {
- public:
-  explicit temp_folder(std::string_view tag) {
-    std::string pattern = (std::filesystem::temp_directory_path() /
-                           harness::text(harness::name_prefix, tag, "-", ::getpid(), "-XXXXXX")).string();
-    if (!::mkdtemp(pattern.data()))
-      throw harness::resource_error(harness::text("cannot create a folder like '", pattern, "': ",
-                                                  std::error_code(errno, std::generic_category()).message()));
-    path_ = pattern;
-  }
-  ~temp_folder() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  temp_folder(const temp_folder&) = delete;
-  temp_folder& operator=(const temp_folder&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 /// Creates the empty file `file_name` in `folder`, owner read-write only
 /// (file_lock opens an existing file and creates none), and returns its path.
-inline std::string create_empty_file(const std::filesystem::path& folder) {
-  const std::filesystem::path file = folder / file_name;
+inline std::string create_empty_file(harness::temp_folder& folder) {
+  const std::filesystem::path file = folder.file(file_name);
   if (!std::ofstream(file))
     throw harness::resource_error(harness::text("cannot create the file '", file.string(), "'"));
   std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);

@@ -17,13 +17,13 @@ using harness::fact;
 void parent(const harness::role& me) {
   harness::segment_owner segment_owner(harness::unique_name("ch12"));  // removes the segment on every exit
   harness::owner<named_mutex> mutex_owner(harness::unique_name("ch12"));  // and the named mutex
-  const ch12::temp_folder folder("ch12");  // and the folder of the file (but not on a signal)
+  harness::temp_folder folder("ch12");  // and the folder of the file, on every exit
   //! [todo 1: create the segment and construct the nesting, its recursive mutex, in it]
   managed_shared_memory segment(create_only, segment_owner.c_str(), ch12::segment_size, nullptr, harness::owner_only());
   ch12::nesting& nesting = *segment.construct<ch12::nesting>(ch12::nesting_name)();
   //! [todo end]
   named_mutex plain(create_only, mutex_owner.c_str(), harness::owner_only());  // a mutex that is not recursive
-  const std::string file = ch12::create_empty_file(folder.path());  // file_lock locks a file that exists
+  const std::string file = ch12::create_empty_file(folder);  // file_lock locks a file that exists
   me.step("created segment ", fact("segment", segment_owner.name()), ", named mutex ",
           fact("mutex", mutex_owner.name()), " and file ", fact("file", file));
   me.run_child({"nest", segment_owner.name(), mutex_owner.name(), harness::text(ch12::depth)});
@@ -109,7 +109,8 @@ void child(const harness::role& me) {
   if (sharable) lock.unlock_sharable();
   me.step("try_lock ", fact("exclusive", exclusive), ", try_lock_sharable ", fact("sharable", sharable));
   // The lock is advisory: a process that does not ask for it writes all the same
-  std::ofstream(task.file, std::ios::app) << ch12::ignored_line;
+  // (in|out opens the file only if it exists: never recreate it in a folder being removed)
+  std::fstream(task.file, std::ios::in | std::ios::out | std::ios::ate) << ch12::ignored_line;
   me.step("wrote to the file without the lock");
   std::cout << ch12::probe_line(exclusive, sharable) << std::flush;
 }
