@@ -234,7 +234,8 @@ TEST_F(ReadersWriters, TheUpgradeWaitsForThreeReaderProcessesToLeaveAndTheDemoti
   EXPECT_EQ(board.readers_inside.load(), 3) << "the upgradable lock is shared with the readers";
   board.writer_waiting = true;
   // The timed upgrade: the readers leave now (a dead one would otherwise hang the test)
-  scoped_lock<upgradable_mutex> exclusive(std::move(upgrade), in(5000ms));
+  auto deadline_exclusive = in(5000ms);  // a variable: Boost 1.74 takes it by non-const reference
+  scoped_lock<upgradable_mutex> exclusive(std::move(upgrade), deadline_exclusive);
   ASSERT_TRUE(exclusive.owns());
   EXPECT_EQ(exclusive.mutex(), &board.mutex);
   EXPECT_EQ(upgrade.mutex(), nullptr);
@@ -556,7 +557,8 @@ TEST_F(ReadersWriters, ATryTransferFromAnUnlockedLockLeavesBothLocksWithoutTheMu
   EXPECT_EQ(tried.mutex(), nullptr);
   EXPECT_EQ(shared.mutex(), nullptr);
   upgradable_lock<upgradable_mutex> upgrade(upgradable, defer_lock);
-  scoped_lock<upgradable_mutex> timed(std::move(upgrade), in(100ms));
+  auto deadline_timed = in(100ms);  // a variable: Boost 1.74 takes it by non-const reference
+  scoped_lock<upgradable_mutex> timed(std::move(upgrade), deadline_timed);
   EXPECT_FALSE(timed.owns());
   EXPECT_EQ(timed.mutex(), nullptr);
   EXPECT_EQ(upgrade.mutex(), nullptr);
@@ -599,7 +601,8 @@ TEST_F(ReadersWriters, AFailedTryOrTimedTransferLeavesTheSourceOwningAndTheTarge
   EXPECT_TRUE(upgrade.owns());
   EXPECT_EQ(upgrade.mutex(), &upgradable);
   const auto start = steady::now();
-  scoped_lock<upgradable_mutex> timed(std::move(upgrade), in(200ms));
+  auto deadline_timed = in(200ms);  // a variable: Boost 1.74 takes it by non-const reference
+  scoped_lock<upgradable_mutex> timed(std::move(upgrade), deadline_timed);
   EXPECT_GE(since(start), 200ms);
   EXPECT_FALSE(timed.owns());
   EXPECT_EQ(timed.mutex(), nullptr);
@@ -634,7 +637,8 @@ TEST_F(ReadersWriters, DeadReaderOfTheBoardKeepsEveryWriterOutButLetsReadersIn) 
   upgradable_lock<upgradable_mutex> upgrade(board.mutex, try_to_lock);
   ASSERT_TRUE(upgrade.owns()) << "upgradable ownership is still to be had";
   start = steady::now();
-  scoped_lock<upgradable_mutex> exclusive(std::move(upgrade), in(300ms));
+  auto deadline_exclusive = in(300ms);  // a variable: Boost 1.74 takes it by non-const reference
+  scoped_lock<upgradable_mutex> exclusive(std::move(upgrade), deadline_exclusive);
   EXPECT_FALSE(exclusive.owns()) << "the upgrade got in beside the dead reader";
   EXPECT_GE(since(start), 300ms);
   EXPECT_TRUE(upgrade.owns());

@@ -77,9 +77,10 @@ void write(const harness::role& me, ch11::board& board, int readers) {
   ch11::expect_in_time(upgradable.owns(), "an upgradable lock on the board");
   me.step("holding the upgradable lock beside ", fact("readers_beside", board.readers_inside.load()), " readers");
   board.writer_waiting = true;
+  auto deadline = ch11::deadline_after(ch11::patience);  // a variable: Boost 1.74 takes it by non-const reference
   //! [todo 5: upgrade to exclusive ownership, with a deadline]
   // The upgrade waits until every reader has left, and no new reader gets in meanwhile
-  scoped_lock<interprocess_upgradable_mutex> exclusive(std::move(upgradable), ch11::deadline_after(ch11::patience));
+  scoped_lock<interprocess_upgradable_mutex> exclusive(std::move(upgradable), deadline);
   //! [todo end]
   ch11::expect_in_time(exclusive.owns(), "the readers to leave (the upgrade)");
   board.writer_inside = true;
