@@ -58,38 +58,17 @@ void parent(const harness::role& me) {
 }
 //! [parent]
 
-//! [producer]
-// Puts messages 1 to ch10::messages into the ring; returns how many went in
-// (fewer when the consumer stopped taking them).
-unsigned produce(ch10::ring& ring) {
-  // Only so that every run shows an empty ring: produce nothing until the consumer waits on it
-  if (!ch10::wait_until([&] { return ring.empty_waits > 0; })) return 0;
-  for (unsigned message = 1; message <= ch10::messages; ++message) {
-    //! [todo 3: take a free slot: try_wait, and if the ring is full count it and timed_wait]
-    if (!ring.nempty.try_wait()) {  // the ring is full: wait until the consumer posts a free slot
-      ++ring.full_waits;
-      if (!ring.nempty.timed_wait(ch10::deadline_after(ch10::patience))) return message - 1;
-    }
-    //! [todo end]
-    if (!ring.mutex.timed_wait(ch10::deadline_after(ch10::patience))) return message - 1;
-    ring.items[ring.put++ % ch10::capacity] = message;
-    ring.mutex.post();
-    ring.nstored.post();  // one more message: it wakes the consumer if it waits
-  }
-  return ch10::messages;
-}
-//! [producer]
-
 //! [consumer]
 void consume(const harness::role& me, ch10::ring& ring) {
   std::vector<unsigned> received;
   while (received.size() < ch10::messages) {
-    //! [todo 4: take a message: try_wait, and if the ring is empty count it and timed_wait]
     if (!ring.nstored.try_wait()) {  // the ring is empty: wait until the producer posts a message
       ++ring.empty_waits;
-      ch10::expect_in_time(ring.nstored.timed_wait(ch10::deadline_after(ch10::patience)), "a message");
+      //! [todo 3: wait for a message, with a deadline]
+      const bool got_message = ring.nstored.timed_wait(ch10::deadline_after(ch10::patience));
+      //! [todo end]
+      ch10::expect_in_time(got_message, "a message");
     }
-    //! [todo end]
     ch10::expect_in_time(ring.mutex.timed_wait(ch10::deadline_after(ch10::patience)), "the ring's mutex");
     received.push_back(ring.items[ring.taken++ % ch10::capacity]);
     ring.mutex.post();
@@ -105,6 +84,28 @@ void consume(const harness::role& me, ch10::ring& ring) {
   std::cout << ch10::received_line(received) << std::flush;
 }
 //! [consumer]
+
+//! [producer]
+// Puts messages 1 to ch10::messages into the ring; returns how many went in
+// (fewer when the consumer stopped taking them).
+unsigned produce(ch10::ring& ring) {
+  // Only so that every run shows an empty ring: produce nothing until the consumer waits on it
+  if (!ch10::wait_until([&] { return ring.empty_waits > 0; })) return 0;
+  for (unsigned message = 1; message <= ch10::messages; ++message) {
+    if (!ring.nempty.try_wait()) {  // the ring is full: wait until the consumer posts a free slot
+      ++ring.full_waits;
+      if (!ring.nempty.timed_wait(ch10::deadline_after(ch10::patience))) return message - 1;
+    }
+    if (!ring.mutex.timed_wait(ch10::deadline_after(ch10::patience))) return message - 1;
+    ring.items[ring.put++ % ch10::capacity] = message;
+    //! [todo 4: let go of the ring's mutex, and post the message]
+    ring.mutex.post();
+    ring.nstored.post();  // one more message: it wakes the consumer if it waits
+    //! [todo end]
+  }
+  return ch10::messages;
+}
+//! [producer]
 
 //! [child]
 void child(const harness::role& me) {
