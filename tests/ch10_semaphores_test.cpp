@@ -4,8 +4,8 @@
 // the lesson's consumer, named_semaphore between processes that share only a
 // name, and what a process that dies holding a slot, or while it waits,
 // leaves behind. Every wait on a count that a dead or hung process may hold
-// has a deadline, except the wait() calls under test, which a post of this
-// test's own always ends.
+// has a deadline: timed_wait's, or for the wait() calls under test a post of
+// the test's own after 5 s, which fails the test.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -63,6 +63,25 @@ unsigned drain(Semaphore& semaphore, unsigned most = 100) {
   unsigned taken = 0;
   while (taken < most && semaphore.try_wait()) ++taken;
   return taken;
+}
+
+// Calls wait() on `semaphore` and says whether a post of someone else
+// released it: after 5 s a post of this test's own does, so that a post that
+// never comes fails the test instead of hanging it.
+template <class Semaphore>
+bool wait_released_by_another(Semaphore& semaphore) {
+  std::promise<void> done;
+  std::atomic<bool> rescued{false};
+  std::thread rescuer([&, finished = done.get_future()] {
+    if (finished.wait_for(5s) == std::future_status::timeout) {
+      rescued = true;
+      semaphore.post();
+    }
+  });
+  semaphore.wait();
+  done.set_value();
+  rescuer.join();
+  return !rescued;
 }
 
 // The process (not this one) whose command line mentions `text`, or 0.
@@ -138,9 +157,9 @@ class Semaphores : public support::owned_segment_test<ch10::segment_size> {
     const bool full = !ring.nempty.try_wait();
     if (full) {
       ++ring.full_waits;
-      ring.nempty.wait();
+      EXPECT_TRUE(wait_released_by_another(ring.nempty)) << "no free slot came for message " << message;
     }
-    ring.mutex.wait();
+    EXPECT_TRUE(wait_released_by_another(ring.mutex)) << "the ring's mutex was never let go";
     ring.items[ring.put++ % ch10::capacity] = message;
     ring.mutex.post();
     ring.nstored.post();
@@ -293,7 +312,7 @@ TEST_F(BoundedBuffer, AFullRingBlocksTheProducerUntilTheConsumerChildTakesAMessa
   EXPECT_GE(since(start), 200ms);
   ++ring.full_waits;  // what lets the lesson's consumer go on past its first message
   auto child = consumer();
-  ring.nempty.wait();  // released by the consumer's post of a free slot
+  ASSERT_TRUE(wait_released_by_another(ring.nempty)) << "the consumer's post of a free slot never came";
   EXPECT_GE(ring.taken, 1u);
   ring.nempty.post();  // the slot put_waiting takes again
   for (unsigned message = ch10::capacity + 1; message <= ch10::messages; ++message) put_waiting(message);
