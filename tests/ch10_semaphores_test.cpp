@@ -188,6 +188,13 @@ TEST(Chapter10Program, ParentRoleExitsZeroDeliversEveryMessageInOrderAndLeavesNo
   const auto run = support::run_parent_role("10");
   ASSERT_TRUE(support::ran_both_roles_and_left_nothing(run));
   EXPECT_TRUE(run.out.starts_with(ch10::in_order_line(ch10::messages))) << run.out;
+  const auto lines_saying = [&](const std::string& line) {
+    std::size_t count = 0;
+    for (auto at = run.out.find(line); at != std::string::npos; at = run.out.find(line, at + 1)) ++count;
+    return count;
+  };
+  EXPECT_EQ(lines_saying(ch10::taker_line(true)), ch10::slots) << run.out;
+  EXPECT_EQ(lines_saying(ch10::taker_line(false)), ch10::takers - ch10::slots) << run.out;
   const auto facts = support::facts_of(run);
   EXPECT_EQ(facts.values("parent", "sent"), std::vector<std::string>{"10"});
   EXPECT_EQ(facts.values("child", "received"), std::vector<std::string>{"10"});
