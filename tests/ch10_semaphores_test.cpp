@@ -286,6 +286,56 @@ TEST_F(InterprocessSemaphore, TimedWaitReturnsFalseAtItsDeadlineAndTrueWhenAChil
   EXPECT_FALSE(semaphore.try_wait());
 }
 
+// Linux (Boost 1.81 and 1.74 alike): a signal handler that returns, installed
+// with SA_RESTART, restarts a thread's wait() (sem_wait), which goes on
+// waiting for its post; but sem_timedwait is never restarted (signal(7)), and
+// Boost throws its EINTR as interprocess_exception(system_error) long before
+// the deadline. Neither takes from the count.
+TEST_F(InterprocessSemaphore, AHandledSignalRestartsWaitButMakesTimedWaitThrowEintr) {
+  IPCLAB_CHECKS_THE_CHAPTER();
+  struct sigaction handled {}, before {};
+  handled.sa_handler = [](int) {};
+  handled.sa_flags = SA_RESTART;
+  ASSERT_EQ(::sigaction(SIGUSR1, &handled, &before), 0);
+  interprocess_semaphore& semaphore = ring.nstored;
+  // Runs `call` in a thread, sends that thread SIGUSR1 once it is blocked,
+  // posts after another 200 ms, and says what the call did.
+  const auto signalled_while_blocked = [&](auto call) {
+    std::string what = "still blocked 200 ms after the signal";
+    std::promise<pid_t> thread_id;
+    std::atomic<bool> done{false};
+    std::thread thread([&] {
+      thread_id.set_value(::gettid());
+      try {
+        what = call();
+      } catch (const interprocess_exception& e) {
+        what = "threw error " + std::to_string(e.get_error_code()) + ", native " + std::to_string(e.get_native_error());
+      }
+      done = true;
+    });
+    const pid_t id = thread_id.get_future().get();
+    EXPECT_TRUE(eventually([&] { return sleeping(id); }));
+    std::this_thread::sleep_for(50ms);
+    ::pthread_kill(thread.native_handle(), SIGUSR1);
+    const auto start = steady::now();
+    while (!done && since(start) < 200ms) std::this_thread::sleep_for(1ms);
+    const std::string seen = done ? what : "still blocked 200 ms after the signal";
+    semaphore.post();
+    thread.join();
+    return seen;
+  };
+  EXPECT_EQ(signalled_while_blocked([&] {
+              semaphore.wait();
+              return std::string("returned");
+            }),
+            "still blocked 200 ms after the signal");
+  EXPECT_FALSE(semaphore.try_wait()) << "the post released the restarted wait()";
+  EXPECT_EQ(signalled_while_blocked([&] { return std::string(semaphore.timed_wait(in(3000ms)) ? "true" : "false"); }),
+            "threw error " + std::to_string(system_error) + ", native " + std::to_string(EINTR));
+  EXPECT_EQ(drain(semaphore), 1u) << "the interrupted timed_wait took nothing: the post is still there";
+  ::sigaction(SIGUSR1, &before, nullptr);
+}
+
 // The bounded buffer with this process as the producer, using wait(): the
 // lesson's consumer finds the ring empty and blocks until the first post; it
 // then takes no more until this process has found the ring full and blocked
