@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstddef>
+#include <future>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -78,10 +79,20 @@ inline child_task parse_child_args(const harness::role& me) {
   throw harness::usage_error("the child role takes an action, 'consume', 'take' or 'hold', not '" + action + "'");
 }
 
-/// Child: a resource_error unless find<ring> found the ring.
+/// Child: the ring find<ring> found, or a resource_error if it found none.
 template <class Segment>
-void expect_ring(const ring* found, const Segment& segment, const std::string& segment_name) {
+ring& expect_ring(ring* found, const Segment& segment, const std::string& segment_name) {
   if (!found) throw harness::missing_object(segment, segment_name, ring_name);
+  return *found;
+}
+
+/// How many times in a row `semaphore.try_wait()` succeeds: the count it had,
+/// which the calls take down to 0.
+template <class Semaphore>
+unsigned count_try_waits(Semaphore& semaphore) {
+  unsigned taken = 0;
+  while (semaphore.try_wait()) ++taken;
+  return taken;
 }
 
 /// A deadline `wait` from now, for timed_wait: Boost hands it to
@@ -124,6 +135,11 @@ inline std::string in_order_line(unsigned count) {
 
 /// What a taker prints.
 inline std::string taker_line(bool took) { return took ? "took a slot\n" : "found no slot\n"; }
+
+/// Parent: the arguments of the `takers` children, each `take NAME`.
+inline std::vector<std::vector<std::string>> takers_args(const std::string& semaphore) {
+  return std::vector(takers, std::vector<std::string>{"take", semaphore});
+}
 
 /// Parent: how many of the takers printed that they took a slot.
 inline unsigned count_took(const std::vector<harness::spawn_result>& takers) {
