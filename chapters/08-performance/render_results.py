@@ -5,7 +5,10 @@
 
 Prints the tables on stdout (unless --quiet): throughput of each transport at
 each message size with its ratio to memcpy and to the pipe, the round-trip
-latency of each transport with its ratio to the pipe, the cost of an
+latency of each transport (the byte streams, and one slot of a segment woken
+by a condition, a semaphore or a spinning reader) with its ratio to the pipe,
+the time one handoff of a contended lock between two processes takes with
+each kind of lock, with its ratio to interprocess_mutex's, the cost of an
 allocation and deallocation with each allocator with its ratio to malloc, and
 the wall time of one spawn (start a process, wait for it to exit) of chapter
 01's child with its ratio to /bin/true's, each table followed by the same
@@ -36,11 +39,24 @@ TRANSPORT_NAMES = {
     "ring": "shared-memory ring",
     "pipe": "pipe",
     "socket": "Unix-domain socket",
+    "condition": "segment slot, mutex + condition",
+    "semaphore": "segment slot, two semaphores",
+    "spin": "segment slot, atomic flag (spin, then yield)",
+}
+SLOTS = ["condition", "semaphore", "spin"]
+LOCKS = ["mutex", "named_mutex", "sharable_mutex", "file_lock"]
+LOCK_NAMES = {
+    "mutex": "`interprocess_mutex` in the segment",
+    "named_mutex": "`named_mutex` (a POSIX semaphore)",
+    "sharable_mutex": "`interprocess_sharable_mutex`, exclusive",
+    "file_lock": "`file_lock` (fcntl on a file)",
 }
 ALLOCATORS = ["malloc", "rbtree_best_fit", "simple_seq_fit", "node_allocator", "adaptive_pool"]
 SPAWNED = ["true", "chapter"]
 SPAWNED_NAMES = {"true": "`/bin/true`", "chapter": "chapter 01's child (`ipclab-ch01 child SEGMENT HANDLE`)"}
-NAME = re.compile(r"^(throughput|latency|alloc|spawn)/(\w+)(?:/(\d+))?(?:/real_time)?$")
+# Google Benchmark appends what a benchmark sets apart from the defaults: a minimum time, a kind of time.
+NAME = re.compile(r"^(throughput|latency|handoff|alloc|spawn)/(\w+)(?:/(\d+))?(?:/min_time:[\d.]+)?"
+                  r"(?:/(?:real|manual)_time)?$")
 NS_PER_UNIT = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
@@ -101,7 +117,7 @@ def load(path):
             continue
         if kind == "throughput":
             value = run["bytes_per_second"]
-        elif kind in ("latency", "spawn"):  # ns for one round trip, or for one spawn from start to exit
+        elif kind in ("latency", "handoff", "spawn"):  # ns for one round trip, one handoff, one spawn
             value = run["real_time"] * NS_PER_UNIT[run.get("time_unit", "ns")]
         else:  # ns for one allocate and one deallocate
             value = 1e9 / run["items_per_second"]
@@ -146,6 +162,8 @@ def fragments(context, results):
         throughput_pieces(pieces, results)
     if "latency" in kinds:
         latency_pieces(pieces, results)
+    if "handoff" in kinds:
+        handoff_pieces(pieces, results)
     if "alloc" in kinds:
         alloc_pieces(pieces, results)
     if "spawn" in kinds:
@@ -176,14 +194,15 @@ def notes(context, results):
 TITLES = {
     "throughput": "### Throughput: one process sends, the other reads",
     "latency": "### Round trip of a 64-byte message",
+    "handoff": "### Handing a contended lock to the other process",
     "alloc": "### Allocating and freeing a 64-byte block, in one process",
     "spawn": "### Starting a process and waiting for it",
 }
 
 # Every piece the chapter page includes (\includedoc ch08-NAME.md), in order. A table without results reads
 # as this; a words piece without its figures is written empty.
-PAGE_PIECES = ["measured", "throughput", "throughput-words", "latency", "latency-words", "alloc", "alloc-words",
-               "spawn", "spawn-words"]
+PAGE_PIECES = ["measured", "throughput", "throughput-words", "latency", "latency-words", "handoff", "handoff-words",
+               "alloc", "alloc-words", "spawn", "spawn-words"]
 NOT_MEASURED = "Not measured in this results file: `./ipclab bench --save` measures it."
 
 
@@ -240,15 +259,39 @@ def ratio_table(results, kind, names, reference, header, labels, text):
 
 
 def latency_pieces(pieces, results):
-    pieces["latency"] = ratio_table(results, "latency", TRANSPORTS, "pipe",
+    pieces["latency"] = ratio_table(results, "latency", TRANSPORTS + SLOTS, "pipe",
                                     "| transport | round trip, µs | against the pipe |", TRANSPORT_NAMES, us)
+    words = []
     latencies = [value(results, "latency", name) for name in TRANSPORTS]
     if None not in latencies:
         ring, pipe, sock = latencies
-        pieces["latency-words"] = (
+        words.append(
             f"- A round trip takes {us(ring)} µs through the ring, {us(pipe)} µs through the pipe "
             f"and {us(sock)} µs through the socket: the ring is {speed_text(ring, pipe, False)} than the pipe, "
             f"the socket {speed_text(sock, pipe, False)}.")
+    slots = [value(results, "latency", name) for name in ["pipe"] + SLOTS]
+    if None not in slots:
+        pipe, condition, semaphore, spin = slots
+        words.append(
+            f"- Through one slot of a segment, a round trip takes {us(condition)} µs when the reader sleeps on a "
+            f"condition ({speed_text(condition, pipe, False)} than the pipe), {us(semaphore)} µs on a semaphore "
+            f"({speed_text(semaphore, pipe, False)}), and {us(spin)} µs when it spins on an atomic flag: "
+            f"{speed_text(spin, pipe, False)} than the pipe, because neither process enters the kernel.")
+    pieces["latency-words"] = "\n".join(words)
+
+
+def handoff_pieces(pieces, results):
+    pieces["handoff"] = ratio_table(results, "handoff", LOCKS, "mutex",
+                                    "| lock | one handoff, µs | against interprocess_mutex |", LOCK_NAMES, us)
+    times = [value(results, "handoff", name) for name in LOCKS]
+    if None not in times:
+        mutex, named, sharable, file = times
+        pieces["handoff-words"] = (
+            f"- One handoff, from a process's unlock to the moment the other process, asleep in lock(), holds the lock: "
+            f"{us(mutex)} µs for an `interprocess_mutex`, {us(named)} µs for a `named_mutex` "
+            f"({speed_text(named, mutex, False)}), {us(sharable)} µs for an `interprocess_sharable_mutex` "
+            f"locked exclusively ({speed_text(sharable, mutex, False)}) and {us(file)} µs for a `file_lock` "
+            f"({speed_text(file, mutex, False)}).")
 
 
 def alloc_pieces(pieces, results):
