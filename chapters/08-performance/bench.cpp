@@ -554,9 +554,9 @@ class handoff_link {
     state_.released_at[0] = ch08::now_ns();
     return handoff;
   }  // unlocks
+//! [handoff]
 
  public:
-//! [handoff]
 
   std::vector<std::string> peer_args() const { return {std::string(Lock::kind), owner_.name(), lock_name_}; }
   std::vector<int> peer_fds() const { return {}; }
