@@ -276,7 +276,11 @@ def latency_pieces(pieces, results):
             f"- Through one slot of a segment, a round trip takes {us(condition)} µs when the reader sleeps on a "
             f"condition ({speed_text(condition, pipe, False)} than the pipe), {us(semaphore)} µs on a semaphore "
             f"({speed_text(semaphore, pipe, False)}), and {us(spin)} µs when it spins on an atomic flag: "
-            f"{speed_text(spin, pipe, False)} than the pipe, because neither process enters the kernel.")
+            f"{speed_text(spin, pipe, False)} than the pipe, "
+            + ("because neither process enters the kernel." if spin < pipe else
+               "because the spinning process held a core that the process it waited for needed (more processes "
+               "wanted to run than there were cores), where a process asleep in the kernel leaves its core free "
+               "and is woken straight onto one."))
     pieces["latency-words"] = "\n".join(words)
 
 
