@@ -61,7 +61,6 @@ void spin_until(Ready ready, Gone gone) {
 struct slot_base {
   std::uint32_t size = 0;
   char bytes[slot_size];
-  bool closed = false;                 // the writer is done: read_exact() returns false
   std::atomic<bool> abandoned{false};  // a process ended: whoever waits gives up
 
   void put(const char* from, std::size_t n) {
@@ -84,6 +83,7 @@ struct condition_slot : slot_base {
   boost::interprocess::interprocess_mutex mutex;
   boost::interprocess::interprocess_condition filled;
   bool full = false;
+  bool closed = false;  // the writer is done: read_exact() returns false
 
   using lock = boost::interprocess::scoped_lock<boost::interprocess::interprocess_mutex>;
 
@@ -127,6 +127,7 @@ struct condition_slot : slot_base {
 // touch the bytes at once, and post/wait order the writes before the reads.
 struct semaphore_slot : slot_base {
   boost::interprocess::interprocess_semaphore filled{0};
+  bool closed = false;  // set before the last post: the reader sees it after its wait
 
   void write(const char* from, std::size_t n) {
     put(from, n);
@@ -153,7 +154,7 @@ struct semaphore_slot : slot_base {
 // message. No system call at all while the other process answers in time.
 struct spin_slot : slot_base {
   std::atomic<bool> full{false};
-  std::atomic<bool> closing{false};
+  std::atomic<bool> closed{false};
 
   void write(const char* from, std::size_t n) {
     if (full.load(std::memory_order_relaxed)) throw std::logic_error("a slot written twice without an answer");
@@ -161,7 +162,7 @@ struct spin_slot : slot_base {
     full.store(true, std::memory_order_release);
   }
   bool read_exact(char* to, std::size_t n) {
-    spin_until([&] { return full.load(std::memory_order_acquire) || closing.load(std::memory_order_acquire); },
+    spin_until([&] { return full.load(std::memory_order_acquire) || closed.load(std::memory_order_acquire); },
                [&] { return abandoned.load(); });
     if (!full.load(std::memory_order_acquire)) return false;
     take(to, n);
@@ -169,7 +170,7 @@ struct spin_slot : slot_base {
     return true;
   }
 //! [spin_slot]
-  void close() { closing.store(true, std::memory_order_release); }
+  void close() { closed.store(true, std::memory_order_release); }
   void abandon() noexcept { abandoned = true; }
 };
 
