@@ -117,7 +117,11 @@ def load(path):
             continue
         if kind == "throughput":
             value = run["bytes_per_second"]
-        elif kind in ("latency", "handoff", "spawn"):  # ns for one round trip, one handoff, one spawn
+        elif kind == "handoff":  # ns for one handoff: the run's median, and its mean under a kind of its own
+            value = run["real_time"] * NS_PER_UNIT[run.get("time_unit", "ns")]
+            samples.setdefault(("handoff_mean", name, size), []).append(value)
+            value = run.get("median_ns", value)
+        elif kind in ("latency", "spawn"):  # ns for one round trip, or for one spawn from start to exit
             value = run["real_time"] * NS_PER_UNIT[run.get("time_unit", "ns")]
         else:  # ns for one allocate and one deallocate
             value = 1e9 / run["items_per_second"]
@@ -285,13 +289,22 @@ def latency_pieces(pieces, results):
 
 
 def handoff_pieces(pieces, results):
-    pieces["handoff"] = ratio_table(results, "handoff", LOCKS, "mutex",
-                                    "| lock | one handoff, µs | against interprocess_mutex |", LOCK_NAMES, us)
+    rows = ["| lock | one handoff, median, µs | mean, µs | against interprocess_mutex (medians) |",
+            "| --- | ---: | ---: | ---: |"]
+    base = value(results, "handoff", "mutex")
+    for name in LOCKS:
+        key = ("handoff", name, 0)
+        if key in results:
+            against = "" if name == "mutex" else speed_text(results[key]["value"], base, False)
+            mean = cell(results, ("handoff_mean", name, 0), us) if not results[key]["error"] else ""
+            rows.append(f"| {LOCK_NAMES[name]} | {cell(results, key, us)} | {mean} | {against} |")
+    pieces["handoff"] = "\n".join(rows)
     times = [value(results, "handoff", name) for name in LOCKS]
     if None not in times:
         mutex, named, sharable, file = times
         pieces["handoff-words"] = (
-            f"- One handoff, from a process's unlock to the moment the other process, asleep in lock(), holds the lock: "
+            f"- One handoff, from a process's unlock to the moment the other process, asleep in lock(), holds the "
+            f"lock, takes (the median of a run's handoffs) "
             f"{us(mutex)} µs for an `interprocess_mutex`, {us(named)} µs for a `named_mutex` "
             f"({speed_text(named, mutex, False)}), {us(sharable)} µs for an `interprocess_sharable_mutex` "
             f"locked exclusively ({speed_text(sharable, mutex, False)}) and {us(file)} µs for a `file_lock` "

@@ -88,6 +88,9 @@ if mode == "smoke":
         elif name.startswith(("latency", "handoff")) and not (
                 math.isfinite(run.get("real_time", math.nan)) and run["real_time"] > 0 and run.get("time_unit")):
             problems.append(f"{name}: no positive real_time with its unit: {run}")
+        elif name.startswith("handoff") and not (
+                math.isfinite(run.get("median_ns", math.nan)) and run["median_ns"] > 0):
+            problems.append(f"{name}: no positive median_ns: {run}")
     if runs:
         table = render(workdir / "results.json")
         for row in ("| 64 B | shared-memory ring |", "| 256 KiB | Unix-domain socket |", "| pipe |",
@@ -154,11 +157,11 @@ elif mode == "render":
         "- Through one slot of a segment, a round trip takes 6 µs when the reader sleeps on a condition "
         "(1.2× slower than the pipe), 4 µs on a semaphore (1.25× faster), and 0.25 µs when it spins on an "
         "atomic flag: 20× faster than the pipe, because neither process enters the kernel.",
-        "| lock | one handoff, µs | against interprocess_mutex |",
-        "| `interprocess_mutex` in the segment | 4 |  |",
-        "| `named_mutex` (a POSIX semaphore) | 5 | 1.25× slower |",
-        "| `interprocess_sharable_mutex`, exclusive | 8 | 2× slower |",
-        "| `file_lock` (fcntl on a file) | 10 | 2.5× slower |",
+        "| lock | one handoff, median, µs | mean, µs | against interprocess_mutex (medians) |",
+        "| `interprocess_mutex` in the segment | 4 | 6 |  |",
+        "| `named_mutex` (a POSIX semaphore) | 5 | 5 | 1.25× slower |",
+        "| `interprocess_sharable_mutex`, exclusive | 8 | 8 | 2× slower |",
+        "| `file_lock` (fcntl on a file) | 10 | 10 | 2.5× slower |",
         "| allocator | allocate + deallocate, ns | against malloc |",
         "| malloc | 20 |  |",
         "| rbtree_best_fit | 100 | 5× slower |",
@@ -186,7 +189,7 @@ elif mode == "render":
                         ("latency", "| shared-memory ring | 2 | 2.5× faster |"),
                         ("latency-words", "the ring is 2.5× faster than the pipe, the socket 1.5× slower."),
                         ("latency-words", "0.25 µs when it spins on an atomic flag: 20× faster than the pipe"),
-                        ("handoff", "| `file_lock` (fcntl on a file) | 10 | 2.5× slower |"),
+                        ("handoff", "| `file_lock` (fcntl on a file) | 10 | 10 | 2.5× slower |"),
                         ("handoff-words", "4 µs for an `interprocess_mutex`, 5 µs for a `named_mutex` (1.25× slower)"),
                         ("alloc", "| node_allocator | 30 | 1.5× slower |"),
                         ("alloc-words", "- malloc and free take 20 ns a block"),
