@@ -417,16 +417,18 @@ struct lock_resources;
 // process created. lock() returns false when `gone()` says to stop waiting:
 // a named mutex or a sharable mutex whose holder died stays locked for good,
 // so their waits are timed and look at `gone()` between tries.
+
+// Robust on Linux: a holder's death makes lock() throw at once, so a plain
+// lock() cannot hang on a dead peer.
 struct segment_mutex {
   static constexpr std::string_view kind = "mutex";
   static std::string create(lock_resources&) { return "-"; }
   segment_mutex(ch08::handoff_state& state, const std::string&) : mutex(state.mutex) {}
   template <class Gone>
-  bool lock(Gone gone) {
+  bool lock(Gone) {
     try {
-      while (!mutex.timed_lock(ch08::give_up_deadline()))
-        if (gone()) return false;
-    } catch (const bip::lock_exception&) {  // robust: the holder died, and Boost marks the mutex unusable
+      mutex.lock();
+    } catch (const bip::lock_exception&) {  // Boost marks the mutex not recoverable
       throw peer_gone("the interprocess_mutex's holder died holding it: every later lock throws lock_exception");
     }
     return true;

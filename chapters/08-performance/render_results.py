@@ -303,8 +303,8 @@ def handoff_pieces(pieces, results):
     if None not in times:
         mutex, named, sharable, file = times
         pieces["handoff-words"] = (
-            f"- One handoff, from a process's unlock to the moment the other process, asleep in lock(), holds the "
-            f"lock, takes (the median of a run's handoffs) "
+            f"- A handoff, from one process's unlock to the moment the other, asleep in lock(), holds the lock "
+            f"(the median of a run), takes "
             f"{us(mutex)} µs for an `interprocess_mutex`, {us(named)} µs for a `named_mutex` "
             f"({speed_text(named, mutex, False)}), {us(sharable)} µs for an `interprocess_sharable_mutex` "
             f"locked exclusively ({speed_text(sharable, mutex, False)}) and {us(file)} µs for a `file_lock` "
