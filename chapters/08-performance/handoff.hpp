@@ -37,18 +37,23 @@ inline constexpr auto give_up_check = std::chrono::milliseconds(50);
 inline auto give_up_deadline() { return std::chrono::system_clock::now() + give_up_check; }
 
 //! [spin]
-// Polls `ready()` without a system call for a short while (the other process,
-// running on the other core, usually answers within it), then yields the core
-// between polls, so that on a busy machine the process it waits for can run.
-// `gone()` is looked at once the spinning is over.
+// Polls `ready()` without a system call for a short while, a few microseconds:
+// about what sleeping and being woken would cost, so that spinning never costs
+// much more than sleeping would have. The other process, running on the other
+// core, usually answers well within it. Then it yields the core between
+// polls: when both processes share one core (a busy machine), the process
+// waited for can only answer once this one lets it run. `gone()` is looked at
+// once the spinning is over.
 template <class Ready, class Gone>
 void spin_until(Ready ready, Gone gone) {
-  constexpr int spins = 2000;
-  for (int i = 0; i < spins; ++i) {
+  constexpr auto spin_for = std::chrono::microseconds(3);
+  const auto until = std::chrono::steady_clock::now() + spin_for;
+  for (int i = 1;; ++i) {
     if (ready()) return;
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();  // tells the core this is a wait loop: the sibling hyperthread gets the pipeline
 #endif
+    if (i % 16 == 0 && std::chrono::steady_clock::now() >= until) break;  // the clock read costs more than a poll
   }
   while (!ready()) {
     if (gone()) throw peer_gone("the other process ended while this one waited for it");
