@@ -58,6 +58,8 @@ SPAWNED_NAMES = {"true": "`/bin/true`", "chapter": "chapter 01's child (`ipclab-
 NAME = re.compile(r"^(throughput|latency|handoff|alloc|spawn)/(\w+)(?:/(\d+))?(?:/min_time:[\d.]+)?"
                   r"(?:/(?:real|manual)_time)?$")
 NS_PER_UNIT = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+# Figures read from a benchmark beside its main one: not benchmarks of their own.
+DERIVED = {"handoff_mean", "latency_on_cpu"}
 
 
 def size_text(size):
@@ -123,6 +125,10 @@ def load(path):
             value = run.get("median_ns", value)
         elif kind in ("latency", "spawn"):  # ns for one round trip, or for one spawn from start to exit
             value = run["real_time"] * NS_PER_UNIT[run.get("time_unit", "ns")]
+            if kind == "latency" and run["real_time"] > 0 and "cpu_time" in run:
+                # The share of the wall time the measuring process was on a CPU: a spinner alone on its
+                # core is on it all the time; one that shares a core with its peer, about half of it.
+                samples.setdefault(("latency_on_cpu", name, size), []).append(run["cpu_time"] / run["real_time"])
         else:  # ns for one allocate and one deallocate
             value = 1e9 / run["items_per_second"]
         samples.setdefault(key, []).append(value)
@@ -185,7 +191,7 @@ def notes(context, results):
         said.append(f" Warning: the machine was busy (load average {max(load_avg[:2]):.2f} on {cpus} CPUs): "
                     "the two processes of a benchmark waited for the CPU, so its figures are low and the "
                     "ratios between transports unreliable; measure again on a quiet machine.")
-    spread = [name for name, entry in results.items() if entry.get("spread", 0) > 0.10]
+    spread = [key for key, entry in results.items() if key[0] not in DERIVED and entry.get("spread", 0) > 0.10]
     if spread:
         said.append(f" Warning: the repetitions of {len(spread)} benchmark(s) differ by more than 10% "
                     "(the machine was not quiet): their medians are shown.")
@@ -284,8 +290,16 @@ def latency_pieces(pieces, results):
             + ("because neither process enters the kernel." if spin < pipe else
                "because the spinning process held a core that the process it waited for needed (more processes "
                "wanted to run than there were cores), where a process asleep in the kernel leaves its core free "
-               "and is woken straight onto one."))
+               "and is woken straight onto one" + on_cpu_text(results) + "."))
     pieces["latency-words"] = "\n".join(words)
+
+
+def on_cpu_text(results):
+    share = value(results, "latency_on_cpu", "spin")
+    if share is None:
+        return ""
+    return (f": the measuring process was on a CPU {share:.0%} of the time, where a spinner with a core of "
+            f"its own is on it all the time")
 
 
 def handoff_pieces(pieces, results):
