@@ -27,7 +27,8 @@ namespace ipclab::ch08 {
 
 // A std::atomic in shared memory is only shared if it is lock-free: otherwise
 // the library guards it with a lock that lives in each process, not in the segment.
-static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free &&
+              std::atomic<std::int64_t>::is_always_lock_free);
 
 inline constexpr std::size_t slot_size = 64;
 
