@@ -6,9 +6,13 @@
 // measures. Three transports carry the same byte stream between the two
 // processes: a ring in a Boost.Interprocess managed segment (ring.hpp), a
 // pipe, and a Unix-domain socket; memcpy within one process is the limit.
+// A 64-byte round trip also goes through one slot of a segment, woken by a
+// condition, a semaphore or a spinning reader (handoff.hpp); and a lock is
+// handed back and forth between the two processes.
 //
 //   throughput/T/SIZE  this process sends SIZE-byte messages, the peer reads them
 //   latency/T          a 64-byte message goes to the peer and comes back
+//   handoff/L          this process and the peer take lock L in turns
 //   alloc/A            256 blocks of 64 B allocated, then freed, in one process
 //   spawn/true         /bin/true started and waited for
 //   spawn/chapter      chapter 01's program started as a child on a segment of
@@ -18,12 +22,15 @@
 // test suite's smoke test); every other option is Google Benchmark's. The
 // program exits 1 when any benchmark failed (a peer that died, a message that
 // arrived damaged), after all the others have run.
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -38,13 +45,18 @@
 #include <boost/interprocess/allocators/node_allocator.hpp>
 #include <boost/interprocess/managed_shared_memory.hpp>
 #include <boost/interprocess/mem_algo/simple_seq_fit.hpp>
+#include <boost/interprocess/sync/file_lock.hpp>
+#include <boost/interprocess/sync/named_mutex.hpp>
 
 #include "harness/catalog.hpp"
 #include "harness/chapter.hpp"
 #include "harness/names.hpp"
 #include "harness/segment_owner.hpp"
+#include "harness/signals.hpp"
 #include "harness/spawn.hpp"
+#include "harness/temp_folder.hpp"
 #include "lesson.hpp"  // chapter 01's: segment_size, block_size, greeting
+#include "handoff.hpp"
 #include "ring.hpp"
 
 namespace bip = boost::interprocess;
@@ -132,18 +144,37 @@ void await_readable(int fd, const std::atomic<bool>& peer_done) {
 // it; await_ready() waits for the peer's ready word; peer_ended() runs on the
 // watching thread when the peer process has ended.
 
+template <class Link>
+void expect_ready(Link& link) {
+  std::uint64_t word = 0;
+  if (!link.receive(reinterpret_cast<char*>(&word), sizeof word) || word != ready_word)
+    throw peer_gone("the peer did not say it was ready");
+}
+
+// How the peer's command line names a channel in a segment.
+template <class Channel>
+constexpr std::string_view channel_name() {
+  if constexpr (std::is_same_v<Channel, ch08::ring>) return "ring";
+  if constexpr (std::is_same_v<Channel, ch08::condition_slot>) return "condition";
+  if constexpr (std::is_same_v<Channel, ch08::semaphore_slot>) return "semaphore";
+  if constexpr (std::is_same_v<Channel, ch08::spin_slot>) return "spin";
+}
+
+// Two channels in a managed segment, one each way: the ring (a byte stream),
+// or one of the 64-byte slots of handoff.hpp (a ping-pong).
 //! [ring_link]
-class ring_link {
+template <class Channel>
+class segment_link {
  public:
-  ring_link()
+  segment_link()
       : owner_(harness::unique_name("bench")),
-        segment_(bip::create_only, owner_.c_str(), 2 * sizeof(ch08::ring) + (64 << 10), nullptr,
+        segment_(bip::create_only, owner_.c_str(), 2 * sizeof(Channel) + (64 << 10), nullptr,
                  harness::owner_only()),
-        to_peer_(segment_.construct<ch08::ring>("to_peer")()),
-        from_peer_(segment_.construct<ch08::ring>("from_peer")()) {}
+        to_peer_(segment_.construct<Channel>("to_peer")()),
+        from_peer_(segment_.construct<Channel>("from_peer")()) {}
 //! [ring_link]
 
-  std::vector<std::string> peer_args() const { return {"ring", owner_.name()}; }
+  std::vector<std::string> peer_args() const { return {std::string(channel_name<Channel>()), owner_.name()}; }
   std::vector<int> peer_fds() const { return {}; }
   void await_ready(const std::atomic<bool>&) { expect_ready(*this); }
   void send(const char* from, std::size_t n) { to_peer_->write(from, n); }
@@ -155,19 +186,13 @@ class ring_link {
     from_peer_->abandon();
   }
 
-  template <class Link>
-  static void expect_ready(Link& link) {
-    std::uint64_t word = 0;
-    if (!link.receive(reinterpret_cast<char*>(&word), sizeof word) || word != ready_word)
-      throw peer_gone("the peer did not say it was ready");
-  }
-
  private:
   harness::segment_owner owner_;  // removes the segment however the benchmark ends
   bip::managed_shared_memory segment_;
-  ch08::ring* to_peer_;
-  ch08::ring* from_peer_;
+  Channel* to_peer_;
+  Channel* from_peer_;
 };
+using ring_link = segment_link<ch08::ring>;
 
 // A pipe each way: pipe(2), the peer's ends inherited through harness::spawn.
 class pipe_link {
@@ -186,7 +211,7 @@ class pipe_link {
   std::vector<int> peer_fds() const { return {to_peer_[0], from_peer_[1]}; }
   void await_ready(const std::atomic<bool>& peer_done) {
     await_readable(from_peer_[0], peer_done);
-    ring_link::expect_ready(*this);
+    expect_ready(*this);
     close_fd(to_peer_[0]);  // from now on only the peer holds its ends: its death is an end of file
     close_fd(from_peer_[1]);
   }
@@ -218,7 +243,7 @@ class socket_link {
   std::vector<int> peer_fds() const { return {fds_[1]}; }
   void await_ready(const std::atomic<bool>& peer_done) {
     await_readable(fds_[0], peer_done);
-    ring_link::expect_ready(*this);
+    expect_ready(*this);
     close_fd(fds_[1]);
   }
   void send(const char* from, std::size_t n) { write_all(fds_[0], from, n); }
@@ -237,14 +262,15 @@ class socket_link {
 // ---- the peer process, from the measuring side ------------------------------
 
 //! [peer]
-// Runs `ipclab-bench peer MODE SIZE TRANSPORT...` through harness::spawn on a
+// Runs `ipclab-bench peer ROLE... TRANSPORT...` through harness::spawn on a
 // thread of its own: spawn() blocks until the peer ends, and this thread has
 // to measure meanwhile.
 template <class Link>
 class peer {
  public:
-  peer(Link& link, const std::string& mode, std::size_t size) : link_(link) {
-    std::vector<std::string> args{"peer", mode, harness::text(size)};
+  peer(Link& link, std::vector<std::string> role) : link_(link) {
+    std::vector<std::string> args{"peer"};
+    args.insert(args.end(), role.begin(), role.end());
     for (auto& arg : link.peer_args()) args.push_back(std::move(arg));
     harness::spawn_options options;
     options.timeout = peer_timeout;
@@ -339,7 +365,7 @@ void throughput(benchmark::State& state) {
     const auto size = static_cast<std::size_t>(state.range(0));
     std::vector<char> message(size, 'x');
     Link link;
-    peer<Link> receiver(link, "sink", size);
+    peer<Link> receiver(link, {"sink", harness::text(size)});
     std::uint64_t sent = 0;
     ack answer;
     receiver.run([&] {
@@ -368,7 +394,7 @@ void latency(benchmark::State& state) {
   guarded(state, [&] {
     std::vector<char> ping(latency_size, 'p'), pong(latency_size);
     Link link;
-    peer<Link> echo(link, "echo", latency_size);
+    peer<Link> echo(link, {"echo", harness::text(latency_size)});
     echo.run([&] {
       std::uint64_t sent = 0;
       for (auto _ : state) {
@@ -382,6 +408,197 @@ void latency(benchmark::State& state) {
   });
 }
 //! [latency]
+
+// ---- a lock handed from one process to the other ----------------------------------
+
+struct lock_resources;
+
+// A process's hold on the lock under test, opened from what the measuring
+// process created. lock() returns false when `gone()` says to stop waiting:
+// a named mutex or a sharable mutex whose holder died stays locked for good,
+// so their waits are timed and look at `gone()` between tries.
+
+// Robust on Linux: a holder's death makes lock() throw at once, so a plain
+// lock() cannot hang on a dead peer.
+struct segment_mutex {
+  static constexpr std::string_view kind = "mutex";
+  static std::string create(lock_resources&) { return "-"; }
+  segment_mutex(ch08::handoff_state& state, const std::string&) : mutex(state.mutex) {}
+  template <class Gone>
+  bool lock(Gone) {
+    try {
+      mutex.lock();
+    } catch (const bip::lock_exception&) {  // Boost marks the mutex not recoverable
+      throw peer_gone("the interprocess_mutex's holder died holding it: every later lock throws lock_exception");
+    }
+    return true;
+  }
+  void unlock() { mutex.unlock(); }
+  bip::interprocess_mutex& mutex;
+};
+
+struct named_mutex {
+  static constexpr std::string_view kind = "named_mutex";
+  static std::string create(lock_resources&);
+  named_mutex(ch08::handoff_state&, const std::string& name)
+      : mutex(harness::attempt("open named mutex '" + name + "'",
+                               [&] { return std::make_unique<bip::named_mutex>(bip::open_only, name.c_str()); })) {}
+  template <class Gone>
+  bool lock(Gone gone) {
+    while (!mutex->timed_lock(ch08::give_up_deadline()))
+      if (gone()) return false;
+    return true;
+  }
+  void unlock() { mutex->unlock(); }
+  std::unique_ptr<bip::named_mutex> mutex;
+};
+
+// The exclusive side of a sharable mutex: what a writer among readers takes.
+struct sharable_mutex {
+  static constexpr std::string_view kind = "sharable_mutex";
+  static std::string create(lock_resources&) { return "-"; }
+  sharable_mutex(ch08::handoff_state& state, const std::string&) : mutex(state.sharable) {}
+  template <class Gone>
+  bool lock(Gone gone) {
+    while (!mutex.timed_lock(ch08::give_up_deadline()))
+      if (gone()) return false;
+    return true;
+  }
+  void unlock() { mutex.unlock(); }
+  bip::interprocess_sharable_mutex& mutex;
+};
+
+// fcntl(F_SETLKW) on a file. The wait is not timed: Boost's timed_lock on a
+// file lock polls try_lock, which would measure polling, and the kernel
+// releases a dead holder's lock anyway.
+struct file_lock {
+  static constexpr std::string_view kind = "file_lock";
+  static std::string create(lock_resources&);
+  file_lock(ch08::handoff_state&, const std::string& path)
+      : lock_(harness::attempt("open file lock '" + path + "'", [&] { return bip::file_lock(path.c_str()); })) {}
+  template <class Gone>
+  bool lock(Gone) {
+    lock_.lock();
+    return true;
+  }
+  void unlock() { lock_.unlock(); }
+  bip::file_lock lock_;
+};
+
+// What the lock needs beside the segment, owned by the measuring process: the
+// named mutex's name, the locked file's private folder.
+struct lock_resources {
+  std::optional<harness::owner<bip::named_mutex>> named;
+  std::optional<harness::temp_folder> folder;
+};
+
+std::string named_mutex::create(lock_resources& resources) {
+  resources.named.emplace(harness::unique_name("bench"));
+  bip::named_mutex(bip::create_only, resources.named->c_str(), harness::owner_only());
+  return resources.named->name();
+}
+
+std::string file_lock::create(lock_resources& resources) {
+  resources.folder.emplace("bench");
+  const auto path = resources.folder->file("lock");
+  if (!std::ofstream(path)) throw harness::resource_error("cannot create " + path.string());
+  return path.string();
+}
+
+// Unlocks on the way out of a scope, an exception included.
+template <class Lock>
+struct unlock_at_exit {
+  Lock& lock;
+  ~unlock_at_exit() {
+    try {
+      lock.unlock();
+    } catch (...) {
+    }
+  }
+};
+
+//! [handoff]
+// This process and the peer take the lock in turns. Each waits until the
+// other holds the lock, says it is about to lock, and calls lock(); the
+// holder lets go only once the other has had the time to fall asleep in
+// lock(), so that every unlock has to wake a waiting process. An iteration's
+// time is one handoff, from the peer's unlock() to the return of this
+// process's lock(); the waits around it (the holder's pause above all) are
+// not counted, hence manual timing.
+template <class Lock>
+class handoff_link {
+ public:
+  handoff_link()
+      : owner_(harness::unique_name("bench")),
+        segment_(bip::create_only, owner_.c_str(), 64 << 10, nullptr, harness::owner_only()),
+        state_(*segment_.construct<ch08::handoff_state>("handoff")()),
+        lock_name_(Lock::create(resources_)),
+        lock_(state_, lock_name_) {}
+
+  // Google Benchmark reports the mean handoff; on a busy machine a few turns
+  // that waited for a CPU for milliseconds pull it far from the typical one,
+  // so the median of the run goes beside it, as the counter median_ns.
+  void take_turns(benchmark::State& bench) {
+    turn();  // the first turn has no unlock before it to time
+    std::vector<std::int64_t> handoffs;
+    handoffs.reserve(static_cast<std::size_t>(bench.max_iterations));
+    for (auto _ : bench) {
+      handoffs.push_back(turn());
+      bench.SetIterationTime(static_cast<double>(handoffs.back()) * 1e-9);
+    }
+    state_.stop = true;
+    if (!handoffs.empty()) {
+      const auto middle = handoffs.begin() + static_cast<std::ptrdiff_t>(handoffs.size() / 2);
+      std::nth_element(handoffs.begin(), middle, handoffs.end());
+      bench.counters["median_ns"] = static_cast<double>(*middle);
+    }
+  }
+
+ private:
+  // One turn with the lock; returns how long the handoff to this process took, in ns.
+  std::int64_t turn() {
+    const auto gone = [this] { return state_.peer_ended.load(); };
+    ch08::spin_until([this] { return state_.holder.load() == 1; }, gone);
+    state_.waiting[0] = true;
+    if (!lock_.lock(gone)) throw peer_gone("the peer ended while it held the lock");
+    const auto handoff = ch08::now_ns() - state_.released_at[1].load();
+    unlock_at_exit<Lock> held{lock_};
+    state_.waiting[0] = false;
+    state_.holder = 0;
+    ch08::spin_until([this] { return state_.waiting[1].load(); }, gone);
+    ch08::settle();
+    state_.released_at[0] = ch08::now_ns();
+    return handoff;
+  }  // unlocks
+//! [handoff]
+
+ public:
+
+  std::vector<std::string> peer_args() const { return {std::string(Lock::kind), owner_.name(), lock_name_}; }
+  std::vector<int> peer_fds() const { return {}; }
+  void await_ready(const std::atomic<bool>& peer_done) {
+    ch08::spin_until([this] { return state_.ready.load(); }, [&] { return peer_done.load(); });
+  }
+  void abort() { state_.stop = true; }
+  void peer_ended() { state_.peer_ended = true; }
+
+ private:
+  harness::segment_owner owner_;  // removes the segment however the benchmark ends
+  bip::managed_shared_memory segment_;
+  ch08::handoff_state& state_;
+  lock_resources resources_;
+  std::string lock_name_;
+  Lock lock_;
+};
+
+template <class Lock>
+void handoff(benchmark::State& state) {
+  guarded(state, [&] {
+    handoff_link<Lock> link;
+    peer<handoff_link<Lock>> other(link, {"handoff"});
+    other.run([&] { link.take_turns(state); });
+  });
+}
 
 // ---- allocation in one process --------------------------------------------------
 
@@ -512,6 +729,19 @@ void register_benchmarks(bool smoke) {
   benchmark::RegisterBenchmark("latency/ring", latency<ring_link>)->UseRealTime();
   benchmark::RegisterBenchmark("latency/pipe", latency<pipe_link>)->UseRealTime();
   benchmark::RegisterBenchmark("latency/socket", latency<socket_link>)->UseRealTime();
+  benchmark::RegisterBenchmark("latency/condition", latency<segment_link<ch08::condition_slot>>)->UseRealTime();
+  benchmark::RegisterBenchmark("latency/semaphore", latency<segment_link<ch08::semaphore_slot>>)->UseRealTime();
+  benchmark::RegisterBenchmark("latency/spin", latency<segment_link<ch08::spin_slot>>)->UseRealTime();
+  // Manual time counts only the handoffs, a fraction of the wall time a turn
+  // takes: Google Benchmark's default 0.5 s of it would take ten times that.
+  const auto turns = [smoke](benchmark::internal::Benchmark* b) {
+    b->UseManualTime();
+    if (!smoke) b->MinTime(0.1);
+  };
+  turns(benchmark::RegisterBenchmark("handoff/mutex", handoff<segment_mutex>));
+  turns(benchmark::RegisterBenchmark("handoff/named_mutex", handoff<named_mutex>));
+  turns(benchmark::RegisterBenchmark("handoff/sharable_mutex", handoff<sharable_mutex>));
+  turns(benchmark::RegisterBenchmark("handoff/file_lock", handoff<file_lock>));
   benchmark::RegisterBenchmark("alloc/malloc", alloc_malloc)->UseRealTime();
   benchmark::RegisterBenchmark("alloc/rbtree_best_fit", alloc_segment<rbtree_segment>)->UseRealTime();
   benchmark::RegisterBenchmark("alloc/simple_seq_fit", alloc_segment<seq_fit_segment>)->UseRealTime();
@@ -525,23 +755,30 @@ void register_benchmarks(bool smoke) {
 
 // ---- the peer process ---------------------------------------------------------
 
-// The peer's end of the ring: the same segment, opened by name.
-class peer_ring {
+bip::managed_shared_memory open_segment(const std::string& name) {
+  harness::check_object_name(name, "the segment name");
+  return harness::attempt("open segment '" + name + "'",
+                          [&] { return bip::managed_shared_memory(bip::open_only, name.c_str()); });
+}
+
+// The peer's end of a ring or a slot: the same segment, opened by name.
+template <class Channel>
+class peer_channel {
  public:
-  explicit peer_ring(const std::string& name)
-      : segment_(harness::attempt("open segment '" + name + "'",
-                                  [&] { return bip::managed_shared_memory(bip::open_only, name.c_str()); })),
-        in_(segment_.find<ch08::ring>("to_peer").first),
-        out_(segment_.find<ch08::ring>("from_peer").first) {
-    if (!in_ || !out_) throw harness::usage_error("segment '" + name + "' holds no rings");
+  explicit peer_channel(const std::string& name)
+      : segment_(open_segment(name)),
+        in_(segment_.find<Channel>("to_peer").first),
+        out_(segment_.find<Channel>("from_peer").first) {
+    if (!in_ || !out_)
+      throw harness::usage_error("segment '" + name + "' holds no " + std::string(channel_name<Channel>()));
   }
   bool receive(char* to, std::size_t n) { return in_->read_exact(to, n); }
   void send(const char* from, std::size_t n) { out_->write(from, n); }
 
  private:
   bip::managed_shared_memory segment_;
-  ch08::ring* in_;
-  ch08::ring* out_;
+  Channel* in_;
+  Channel* out_;
 };
 
 // The peer's end of a pipe pair or a socket: descriptors it inherited.
@@ -602,14 +839,64 @@ void serve(Link& link, const std::string& mode, std::size_t size) {
     echo(link, size);
 }
 
-// ipclab-bench peer sink|echo SIZE ring SEGMENT | pipe IN OUT | socket FD
+template <class Channel>
+void serve_channel(const std::string& segment, const std::string& mode, std::size_t size) {
+  if (mode == "sink" && channel_name<Channel>() != "ring")
+    throw harness::usage_error("a " + std::string(channel_name<Channel>()) + " slot carries round trips only (echo)");
+  peer_channel<Channel> link(segment);
+  serve(link, mode, size);
+}
+
+// The peer's turns with the lock, the mirror image of handoff_link::take_turns().
+// It leaves when the measuring process says stop; should that process die, the
+// harness's parent-death signal ends this one.
+template <class Lock>
+void take_turns(const std::string& segment_name, const std::string& lock_name) {
+  auto segment = open_segment(segment_name);
+  auto* state = segment.find<ch08::handoff_state>("handoff").first;
+  if (!state) throw harness::usage_error("segment '" + segment_name + "' holds no handoff state");
+  Lock lock(*state, lock_name);
+  const auto stopping = [state] { return state->stop.load(); };
+  const auto never = [] { return false; };
+  state->ready = true;
+  for (std::uint64_t taken = 1;; ++taken) {
+    ch08::spin_until([&] { return state->holder.load() == 0 || stopping(); }, never);
+    if (stopping()) return;
+    state->waiting[1] = true;
+    if (!lock.lock(stopping)) return;
+    unlock_at_exit<Lock> held{lock};
+    state->waiting[1] = false;
+    state->holder = 1;
+    maybe_die(taken);
+    ch08::spin_until([&] { return state->waiting[0].load() || stopping(); }, never);
+    ch08::settle();
+    state->released_at[1] = ch08::now_ns();
+  }  // unlocks
+}
+
+// ipclab-bench peer sink|echo SIZE ring|condition|semaphore|spin SEGMENT | pipe IN OUT | socket FD
+// ipclab-bench peer handoff mutex|named_mutex|sharable_mutex|file_lock SEGMENT NAME|PATH|-
 int run_peer(const std::vector<std::string>& args) {
   const std::string program = "ipclab-bench";
   try {
     const auto usage = [] {
       return harness::usage_error(
-          "usage: ipclab-bench peer sink|echo SIZE ring SEGMENT | pipe IN OUT | socket FD");
+          "usage: ipclab-bench peer sink|echo SIZE ring|condition|semaphore|spin SEGMENT | pipe IN OUT | socket FD, "
+          "or ipclab-bench peer handoff mutex|named_mutex|sharable_mutex|file_lock SEGMENT NAME|PATH|-");
     };
+    if (args.size() == 4 && args[0] == "handoff") {
+      if (args[1] == segment_mutex::kind)
+        take_turns<segment_mutex>(args[2], args[3]);
+      else if (args[1] == named_mutex::kind)
+        take_turns<named_mutex>(args[2], args[3]);
+      else if (args[1] == sharable_mutex::kind)
+        take_turns<sharable_mutex>(args[2], args[3]);
+      else if (args[1] == file_lock::kind)
+        take_turns<file_lock>(args[2], args[3]);
+      else
+        throw usage();
+      return harness::exit_ok;
+    }
     if (args.size() < 4 || (args[0] != "sink" && args[0] != "echo")) throw usage();
     const auto size = harness::parse_number(args[1], "message size", std::size_t{1} << 30);
     if (size < 16) throw harness::usage_error("the message size " + args[1] + " is below 16 bytes");
@@ -617,9 +904,13 @@ int run_peer(const std::vector<std::string>& args) {
       return static_cast<int>(harness::parse_number(text, "descriptor", 1 << 20));
     };
     if (args[2] == "ring" && args.size() == 4) {
-      harness::check_object_name(args[3], "the segment name");
-      peer_ring link(args[3]);
-      serve(link, args[0], size);
+      serve_channel<ch08::ring>(args[3], args[0], size);
+    } else if (args[2] == "condition" && args.size() == 4) {
+      serve_channel<ch08::condition_slot>(args[3], args[0], size);
+    } else if (args[2] == "semaphore" && args.size() == 4) {
+      serve_channel<ch08::semaphore_slot>(args[3], args[0], size);
+    } else if (args[2] == "spin" && args.size() == 4) {
+      serve_channel<ch08::spin_slot>(args[3], args[0], size);
     } else if (args[2] == "pipe" && args.size() == 5) {
       peer_fds link(fd(args[3]), fd(args[4]));
       serve(link, args[0], size);
@@ -645,7 +936,8 @@ int run_peer(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::signal(SIGPIPE, SIG_IGN);  // a reader that is gone is an EPIPE error, not a silent death
+  harness::install_signal_cleanup();  // a Ctrl-C still removes the segments, named mutexes and folders
+  std::signal(SIGPIPE, SIG_IGN);      // a reader that is gone is an EPIPE error, not a silent death
   if (argc > 1 && std::string_view(argv[1]) == "peer") return run_peer({argv + 2, argv + argc});
 
   bool smoke = false;

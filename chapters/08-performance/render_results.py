@@ -5,7 +5,10 @@
 
 Prints the tables on stdout (unless --quiet): throughput of each transport at
 each message size with its ratio to memcpy and to the pipe, the round-trip
-latency of each transport with its ratio to the pipe, the cost of an
+latency of each transport (the byte streams, and one slot of a segment woken
+by a condition, a semaphore or a spinning reader) with its ratio to the pipe,
+the time one handoff of a contended lock between two processes takes with
+each kind of lock, with its ratio to interprocess_mutex's, the cost of an
 allocation and deallocation with each allocator with its ratio to malloc, and
 the wall time of one spawn (start a process, wait for it to exit) of chapter
 01's child with its ratio to /bin/true's, each table followed by the same
@@ -36,12 +39,27 @@ TRANSPORT_NAMES = {
     "ring": "shared-memory ring",
     "pipe": "pipe",
     "socket": "Unix-domain socket",
+    "condition": "segment slot, mutex + condition",
+    "semaphore": "segment slot, two semaphores",
+    "spin": "segment slot, atomic flag (spin, then yield)",
+}
+SLOTS = ["condition", "semaphore", "spin"]
+LOCKS = ["mutex", "named_mutex", "sharable_mutex", "file_lock"]
+LOCK_NAMES = {
+    "mutex": "`interprocess_mutex` in the segment",
+    "named_mutex": "`named_mutex` (a POSIX semaphore)",
+    "sharable_mutex": "`interprocess_sharable_mutex`, exclusive",
+    "file_lock": "`file_lock` (fcntl on a file)",
 }
 ALLOCATORS = ["malloc", "rbtree_best_fit", "simple_seq_fit", "node_allocator", "adaptive_pool"]
 SPAWNED = ["true", "chapter"]
 SPAWNED_NAMES = {"true": "`/bin/true`", "chapter": "chapter 01's child (`ipclab-ch01 child SEGMENT HANDLE`)"}
-NAME = re.compile(r"^(throughput|latency|alloc|spawn)/(\w+)(?:/(\d+))?(?:/real_time)?$")
+# Google Benchmark appends what a benchmark sets apart from the defaults: a minimum time, a kind of time.
+NAME = re.compile(r"^(throughput|latency|handoff|alloc|spawn)/(\w+)(?:/(\d+))?(?:/min_time:[\d.]+)?"
+                  r"(?:/(?:real|manual)_time)?$")
 NS_PER_UNIT = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+# Figures read from a benchmark beside its main one: not benchmarks of their own.
+DERIVED = {"handoff_mean", "latency_on_cpu"}
 
 
 def size_text(size):
@@ -101,8 +119,16 @@ def load(path):
             continue
         if kind == "throughput":
             value = run["bytes_per_second"]
+        elif kind == "handoff":  # ns for one handoff: the run's median, and its mean under a kind of its own
+            value = run["real_time"] * NS_PER_UNIT[run.get("time_unit", "ns")]
+            samples.setdefault(("handoff_mean", name, size), []).append(value)
+            value = run.get("median_ns", value)
         elif kind in ("latency", "spawn"):  # ns for one round trip, or for one spawn from start to exit
             value = run["real_time"] * NS_PER_UNIT[run.get("time_unit", "ns")]
+            if kind == "latency" and run["real_time"] > 0 and "cpu_time" in run:
+                # The share of the wall time the measuring process was on a CPU: a spinner alone on its
+                # core is on it all the time; one that shares a core with its peer, about half of it.
+                samples.setdefault(("latency_on_cpu", name, size), []).append(run["cpu_time"] / run["real_time"])
         else:  # ns for one allocate and one deallocate
             value = 1e9 / run["items_per_second"]
         samples.setdefault(key, []).append(value)
@@ -146,6 +172,8 @@ def fragments(context, results):
         throughput_pieces(pieces, results)
     if "latency" in kinds:
         latency_pieces(pieces, results)
+    if "handoff" in kinds:
+        handoff_pieces(pieces, results)
     if "alloc" in kinds:
         alloc_pieces(pieces, results)
     if "spawn" in kinds:
@@ -163,7 +191,7 @@ def notes(context, results):
         said.append(f" Warning: the machine was busy (load average {max(load_avg[:2]):.2f} on {cpus} CPUs): "
                     "the two processes of a benchmark waited for the CPU, so its figures are low and the "
                     "ratios between transports unreliable; measure again on a quiet machine.")
-    spread = [name for name, entry in results.items() if entry.get("spread", 0) > 0.10]
+    spread = [key for key, entry in results.items() if key[0] not in DERIVED and entry.get("spread", 0) > 0.10]
     if spread:
         said.append(f" Warning: the repetitions of {len(spread)} benchmark(s) differ by more than 10% "
                     "(the machine was not quiet): their medians are shown.")
@@ -176,14 +204,15 @@ def notes(context, results):
 TITLES = {
     "throughput": "### Throughput: one process sends, the other reads",
     "latency": "### Round trip of a 64-byte message",
+    "handoff": "### Handing a contended lock to the other process",
     "alloc": "### Allocating and freeing a 64-byte block, in one process",
     "spawn": "### Starting a process and waiting for it",
 }
 
 # Every piece the chapter page includes (\includedoc ch08-NAME.md), in order. A table without results reads
 # as this; a words piece without its figures is written empty.
-PAGE_PIECES = ["measured", "throughput", "throughput-words", "latency", "latency-words", "alloc", "alloc-words",
-               "spawn", "spawn-words"]
+PAGE_PIECES = ["measured", "throughput", "throughput-words", "latency", "latency-words", "handoff", "handoff-words",
+               "alloc", "alloc-words", "spawn", "spawn-words"]
 NOT_MEASURED = "Not measured in this results file: `./ipclab bench --save` measures it."
 
 
@@ -240,15 +269,60 @@ def ratio_table(results, kind, names, reference, header, labels, text):
 
 
 def latency_pieces(pieces, results):
-    pieces["latency"] = ratio_table(results, "latency", TRANSPORTS, "pipe",
+    pieces["latency"] = ratio_table(results, "latency", TRANSPORTS + SLOTS, "pipe",
                                     "| transport | round trip, µs | against the pipe |", TRANSPORT_NAMES, us)
+    words = []
     latencies = [value(results, "latency", name) for name in TRANSPORTS]
     if None not in latencies:
         ring, pipe, sock = latencies
-        pieces["latency-words"] = (
+        words.append(
             f"- A round trip takes {us(ring)} µs through the ring, {us(pipe)} µs through the pipe "
             f"and {us(sock)} µs through the socket: the ring is {speed_text(ring, pipe, False)} than the pipe, "
             f"the socket {speed_text(sock, pipe, False)}.")
+    slots = [value(results, "latency", name) for name in ["pipe"] + SLOTS]
+    if None not in slots:
+        pipe, condition, semaphore, spin = slots
+        words.append(
+            f"- Through one slot of a segment, a round trip takes {us(condition)} µs when the reader sleeps on a "
+            f"condition ({speed_text(condition, pipe, False)} than the pipe), {us(semaphore)} µs on a semaphore "
+            f"({speed_text(semaphore, pipe, False)}), and {us(spin)} µs when it spins on an atomic flag: "
+            f"{speed_text(spin, pipe, False)} than the pipe, "
+            + ("because neither process enters the kernel." if spin < pipe else
+               "because the spinning process held a core that the process it waited for needed (more processes "
+               "wanted to run than there were cores), where a process asleep in the kernel leaves its core free "
+               "and is woken straight onto one" + on_cpu_text(results) + "."))
+    pieces["latency-words"] = "\n".join(words)
+
+
+def on_cpu_text(results):
+    share = value(results, "latency_on_cpu", "spin")
+    if share is None:
+        return ""
+    return (f": the measuring process was on a CPU {share:.0%} of the time, where a spinner with a core of "
+            f"its own is on it all the time")
+
+
+def handoff_pieces(pieces, results):
+    rows = ["| lock | one handoff, median, µs | mean, µs | against interprocess_mutex (medians) |",
+            "| --- | ---: | ---: | ---: |"]
+    base = value(results, "handoff", "mutex")
+    for name in LOCKS:
+        key = ("handoff", name, 0)
+        if key in results:
+            against = "" if name == "mutex" else speed_text(results[key]["value"], base, False)
+            mean = cell(results, ("handoff_mean", name, 0), us) if not results[key]["error"] else ""
+            rows.append(f"| {LOCK_NAMES[name]} | {cell(results, key, us)} | {mean} | {against} |")
+    pieces["handoff"] = "\n".join(rows)
+    times = [value(results, "handoff", name) for name in LOCKS]
+    if None not in times:
+        mutex, named, sharable, file = times
+        pieces["handoff-words"] = (
+            f"- A handoff, from one process's unlock to the moment the other, asleep in lock(), holds the lock "
+            f"(the median of a run), takes "
+            f"{us(mutex)} µs for an `interprocess_mutex`, {us(named)} µs for a `named_mutex` "
+            f"({speed_text(named, mutex, False)}), {us(sharable)} µs for an `interprocess_sharable_mutex` "
+            f"locked exclusively ({speed_text(sharable, mutex, False)}) and {us(file)} µs for a `file_lock` "
+            f"({speed_text(file, mutex, False)}).")
 
 
 def alloc_pieces(pieces, results):

@@ -5,13 +5,18 @@
   bench_test.py dead-peer BENCH RENDERER WORKDIR   a peer that dies fails its benchmark, exit 1, no hang;
                                                    the spawn benchmarks (no peer) still pass
   bench_test.py render    FIXTURE RENDERER WORKDIR a fixture's tables with exact ratios, and the plot;
-                                                   without spawn results, the page's spawn pieces say so
+                                                   without spawn or handoff results, the page's pieces say so
+
+After a run, nothing its processes created may be left: no segment or named
+semaphore in /dev/shm, no temporary folder in /tmp.
 
 Exit 0 when everything held; otherwise one line per problem and exit 1.
 """
 import json
+import math
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -19,8 +24,10 @@ mode, subject, renderer, workdir = sys.argv[1], sys.argv[2], sys.argv[3], pathli
 workdir.mkdir(parents=True, exist_ok=True)
 problems = []
 
+SLOTS = [f"latency/{t}" for t in ("condition", "semaphore", "spin")]
+HANDOFFS = [f"handoff/{lock}" for lock in ("mutex", "named_mutex", "sharable_mutex", "file_lock")]
 TWO_PROCESS = [f"throughput/{t}/{s}" for t in ("ring", "pipe", "socket") for s in (64, 262144)] + \
-              [f"latency/{t}" for t in ("ring", "pipe", "socket")]
+              [f"latency/{t}" for t in ("ring", "pipe", "socket")] + SLOTS + HANDOFFS
 ONE_PROCESS = [f"throughput/memcpy/{s}" for s in (64, 262144)] + \
               [f"alloc/{a}" for a in ("malloc", "rbtree_best_fit", "simple_seq_fit", "node_allocator", "adaptive_pool")]
 # Two processes, but no peer: ipclab-bench spawns /bin/true, or chapter 01's child on a segment of its own.
@@ -38,7 +45,7 @@ def run_bench(environment=None):
     runs = {}
     if out.exists():
         for run in json.loads(out.read_text())["benchmarks"]:
-            runs[run["run_name"].removesuffix("/real_time")] = run
+            runs[re.sub(r"(/min_time:[\d.]+)?/(real|manual)_time$", "", run["run_name"])] = run
     else:
         problems.append(f"no {out} after the run (exit {result.returncode}): {result.stderr.strip()}")
     return result.returncode, result.stdout + result.stderr, runs
@@ -78,12 +85,24 @@ if mode == "smoke":
             problems.append(f"{name}: no bytes_per_second")
         elif name.startswith("alloc") and not run.get("items_per_second", 0) > 0:
             problems.append(f"{name}: no items_per_second")
+        elif name.startswith(("latency", "handoff")) and not (
+                math.isfinite(run.get("real_time", math.nan)) and run["real_time"] > 0 and run.get("time_unit")):
+            problems.append(f"{name}: no positive real_time with its unit: {run}")
+        elif name.startswith("handoff") and not (
+                math.isfinite(run.get("median_ns", math.nan)) and run["median_ns"] > 0):
+            problems.append(f"{name}: no positive median_ns: {run}")
     if runs:
         table = render(workdir / "results.json")
         for row in ("| 64 B | shared-memory ring |", "| 256 KiB | Unix-domain socket |", "| pipe |",
+                    "| segment slot, mutex + condition |", "| segment slot, two semaphores |",
+                    "| segment slot, atomic flag (spin, then yield) |",
+                    "| `interprocess_mutex` in the segment |", "| `named_mutex` (a POSIX semaphore) |",
+                    "| `interprocess_sharable_mutex`, exclusive |", "| `file_lock` (fcntl on a file) |",
                     "| adaptive_pool |", "| `/bin/true` |", "| chapter 01's child (`ipclab-ch01 child SEGMENT HANDLE`) |"):
             if row not in table:
                 problems.append(f"the table of the smoke run has no row '{row}'")
+            elif f"{row} failed" in table or f"{row} not run" in table:
+                problems.append(f"the table of the smoke run shows row '{row}' without a figure")
 
 elif mode == "dead-peer":
     # IPCLAB_BENCH_FAULT=die: every peer kills itself (SIGKILL) after its first message.
@@ -108,8 +127,10 @@ elif mode == "dead-peer":
             problems.append(f"{name}: failed, yet it has no peer to die: {runs[name].get('error_message')}")
     if runs:
         table = render(workdir / "results.json")
-        if "| 64 B | pipe | failed: " not in table:
-            problems.append("the table does not show the pipe's failure")
+        for row in ("| 64 B | pipe | failed: ", "| segment slot, atomic flag (spin, then yield) | failed: ",
+                    "| `named_mutex` (a POSIX semaphore) | failed: ", "| `file_lock` (fcntl on a file) | failed: "):
+            if row not in table:
+                problems.append(f"the table does not show the failure: '{row}'")
 
 elif mode == "render":
     table = render(pathlib.Path(subject))
@@ -130,6 +151,17 @@ elif mode == "render":
         "| shared-memory ring | 2 | 2.5× faster |",
         "| pipe | 5 |  |",
         "| Unix-domain socket | 7.5 | 1.5× slower |",
+        "| segment slot, mutex + condition | 6 | 1.2× slower |",
+        "| segment slot, two semaphores | 4 | 1.25× faster |",
+        "| segment slot, atomic flag (spin, then yield) | 0.25 | 20× faster |",
+        "- Through one slot of a segment, a round trip takes 6 µs when the reader sleeps on a condition "
+        "(1.2× slower than the pipe), 4 µs on a semaphore (1.25× faster), and 0.25 µs when it spins on an "
+        "atomic flag: 20× faster than the pipe, because neither process enters the kernel.",
+        "| lock | one handoff, median, µs | mean, µs | against interprocess_mutex (medians) |",
+        "| `interprocess_mutex` in the segment | 4 | 6 |  |",
+        "| `named_mutex` (a POSIX semaphore) | 5 | 5 | 1.25× slower |",
+        "| `interprocess_sharable_mutex`, exclusive | 8 | 8 | 2× slower |",
+        "| `file_lock` (fcntl on a file) | 10 | 10 | 2.5× slower |",
         "| allocator | allocate + deallocate, ns | against malloc |",
         "| malloc | 20 |  |",
         "| rbtree_best_fit | 100 | 5× slower |",
@@ -156,6 +188,9 @@ elif mode == "render":
                         ("throughput-words", "- At 64 B a message, the ring moves 0.4 GB/s: 25× slower"),
                         ("latency", "| shared-memory ring | 2 | 2.5× faster |"),
                         ("latency-words", "the ring is 2.5× faster than the pipe, the socket 1.5× slower."),
+                        ("latency-words", "0.25 µs when it spins on an atomic flag: 20× faster than the pipe"),
+                        ("handoff", "| `file_lock` (fcntl on a file) | 10 | 10 | 2.5× slower |"),
+                        ("handoff-words", "4 µs for an `interprocess_mutex`, 5 µs for a `named_mutex` (1.25× slower)"),
                         ("alloc", "| node_allocator | 30 | 1.5× slower |"),
                         ("alloc-words", "- malloc and free take 20 ns a block"),
                         ("spawn", "| `/bin/true` | 0.8 |  |"),
@@ -168,24 +203,39 @@ elif mode == "render":
     fixture = json.loads(pathlib.Path(subject).read_text())
     fixture["context"]["load_avg"] = [3.5, 2.5, 1.0]
     fixture["context"]["library_build_type"] = "debug"
+    for run in fixture["benchmarks"]:  # on a busy machine, spinning can lose to sleeping
+        if run["name"] == "latency/spin/real_time":
+            run["real_time"], run["cpu_time"] = 50000.0, 25000.0
     busy = workdir / "busy.json"
     busy.write_text(json.dumps(fixture))
     table = render(busy)
     for line in ["Warning: the machine was busy (load average 3.50 on 2 CPUs)",
                  "Debian's Google Benchmark library says it was built as DEBUG: that concerns the library's own "
-                 "bookkeeping, not the code it measures"]:
+                 "bookkeeping, not the code it measures",
+                 "and 50 µs when it spins on an atomic flag: 10× slower than the pipe, because the spinning process "
+                 "held a core that the process it waited for needed",
+                 "woken straight onto one: the measuring process was on a CPU 50% of the time, where a spinner with "
+                 "a core of its own is on it all the time."]:
         if line not in table:
             problems.append(f"the table of a busy run does not say: {line}")
-    # A results file from before the spawn benchmarks: no spawn table on the terminal, and the page's
-    # spawn pieces still exist (it includes them), saying that nothing was measured.
+    # A results file from before the spawn, slot and handoff benchmarks: no spawn or handoff table on the
+    # terminal, no slot rows, and the page's pieces still exist (it includes them), saying that nothing
+    # was measured.
     fixture = json.loads(pathlib.Path(subject).read_text())
-    fixture["benchmarks"] = [run for run in fixture["benchmarks"] if not run["name"].startswith("spawn/")]
+    fixture["benchmarks"] = [run for run in fixture["benchmarks"]
+                             if not run["name"].startswith(("spawn/", "handoff/", "latency/condition",
+                                                            "latency/semaphore", "latency/spin"))]
     older = workdir / "without-spawn.json"
     older.write_text(json.dumps(fixture))
     table = render(older)
     if "Starting a process" in table or "/bin/true" in table:
         problems.append("without spawn results, the table still shows a spawn section")
-    for piece, wanted in [("spawn", "Not measured in this results file"), ("spawn-words", "")]:
+    if "Handing a contended lock" in table or "segment slot" in table or "one slot of a segment" in table:
+        problems.append("without slot and handoff results, the table still shows them")
+    if "the ring is 2.5× faster than the pipe" not in table:
+        problems.append("without slot results, the ring's round-trip sentence is gone")
+    for piece, wanted in [("spawn", "Not measured in this results file"), ("spawn-words", ""),
+                          ("handoff", "Not measured in this results file"), ("handoff-words", "")]:
         path = workdir / "fragments" / f"ch08-{piece}.md"
         text = path.read_text().strip() if path.exists() else None
         if text is None or (wanted not in text if wanted else text):
@@ -195,13 +245,16 @@ else:
     sys.exit(f"bench_test.py: unknown mode {mode}")
 
 if mode != "render":
-    # Every peer has ended by now: nothing of theirs may stay in /dev/shm.
-    stale = [entry for entry in os.listdir("/dev/shm") if entry.startswith("ipclab-bench-")]
-    # Only entries whose creator is gone count; another test may be running.
-    for entry in stale:
-        pid = entry.split("-")[2]
-        if not os.path.exists(f"/proc/{pid}"):
-            problems.append(f"/dev/shm/{entry} was left behind")
+    # Every process of the run has ended by now: nothing of theirs may stay, neither a segment nor a
+    # named mutex (sem.NAME) in /dev/shm, nor a file lock's folder in the temporary folder.
+    for folder, prefixes in (("/dev/shm", ("ipclab-bench-", "sem.ipclab-bench-")), ("/tmp", ("ipclab-bench-",))):
+        for entry in os.listdir(folder):
+            if not entry.startswith(prefixes):
+                continue
+            # Only entries whose creator is gone count; another test may be running.
+            pid = entry.split("-")[2]
+            if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+                problems.append(f"{folder}/{entry} was left behind")
 
 for problem in problems:
     print(problem)
