@@ -157,14 +157,15 @@ ${rows}
   add_dependencies(ipclab_catalog ${programs})  # whoever reads the catalog runs them
 endfunction()
 
-# ipclab_add_gtest(NAME n SOURCES a.cpp... LIBRARIES l... LABELS l... [TIMEOUT s] [RESOURCE_LOCK r] [CLAIMS])
+# ipclab_add_gtest(NAME n SOURCES a.cpp... LIBRARIES l... LABELS l... [TIMEOUT s] [RESOURCE_LOCK r [UNLOCKED regex]] [CLAIMS])
 #
 # One GoogleTest program, its cases discovered as CTest tests, each with labels,
 # a timeout, and the /dev/shm sweep fixture around the whole suite. With
 # CLAIMS, its tests name the claims they check (tests/claims.hpp): each test
-# that names some also gets the labels `conformance` and its claim IDs.
+# that names some also gets the labels `conformance` and its claim IDs. The
+# tests whose names match UNLOCKED do not take the RESOURCE_LOCK.
 function(ipclab_add_gtest)
-  cmake_parse_arguments(PARSE_ARGV 0 T "CLAIMS" "NAME;TIMEOUT;RESOURCE_LOCK" "SOURCES;LIBRARIES;LABELS")
+  cmake_parse_arguments(PARSE_ARGV 0 T "CLAIMS" "NAME;TIMEOUT;RESOURCE_LOCK;UNLOCKED" "SOURCES;LIBRARIES;LABELS")
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT ${IPCLAB_TEST_TIMEOUT})
   endif()
@@ -190,14 +191,24 @@ foreach(test IN LISTS ${T_NAME}_TESTS)
   endif()
 endforeach()")
   endif()
+  # The lock is set test by test: CTest keeps a lock that is set to "" later.
+  if(NOT T_UNLOCKED)
+    set(T_UNLOCKED "^$")  # matches no test's name
+  endif()
+  set(locks "
+foreach(test IN LISTS ${T_NAME}_TESTS)
+  if(NOT \"\${test}\" MATCHES \"${T_UNLOCKED}\")
+    set_tests_properties(\"\${test}\" PROPERTIES RESOURCE_LOCK \"${T_RESOURCE_LOCK}\")
+  endif()
+endforeach()")
   # gtest_discover_tests' PROPERTIES flattens a list of labels, so the
   # properties are set by a script CTest runs after the discovered tests load.
   set(properties_script ${CMAKE_CURRENT_BINARY_DIR}/${T_NAME}_properties.cmake)
   file(WRITE ${properties_script}
 "if(${T_NAME}_TESTS)
   set_tests_properties(\${${T_NAME}_TESTS} PROPERTIES
-    LABELS \"${T_LABELS}\" TIMEOUT ${T_TIMEOUT} FIXTURES_REQUIRED ipclab_shm RESOURCE_LOCK \"${T_RESOURCE_LOCK}\"
-    ENVIRONMENT \"${IPCLAB_TEST_ENVIRONMENT}\")${claims}
+    LABELS \"${T_LABELS}\" TIMEOUT ${T_TIMEOUT} FIXTURES_REQUIRED ipclab_shm
+    ENVIRONMENT \"${IPCLAB_TEST_ENVIRONMENT}\")${claims}${locks}
 endif()
 ")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${properties_script})

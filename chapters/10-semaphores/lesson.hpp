@@ -36,7 +36,7 @@ inline constexpr unsigned takers = 3;
 /// How long a process waits for its peer (a post, or the peer reaching a
 /// point) before it gives up: far longer than a clean run needs, and short
 /// enough that a run whose peer died fails soon.
-inline constexpr std::chrono::milliseconds patience{3000};
+inline constexpr std::chrono::milliseconds patience{2000};
 
 //! [ring]
 /// The bounded buffer of Boost's doc_anonymous_semaphore_shared_data.hpp: a

@@ -30,7 +30,7 @@ inline constexpr int readers = 3;
 inline constexpr unsigned long most_readers = 8;
 /// How long a child waits for its peers (a lock, or the others reaching a
 /// point) before it gives up: far longer than a clean run needs.
-inline constexpr std::chrono::milliseconds patience{5000};
+inline constexpr std::chrono::milliseconds patience{2000};
 /// How long the parent tries the lock a dead reader holds before it gives up.
 inline constexpr std::chrono::milliseconds parent_patience{300};
 /// What the writer writes, as version 1.
