@@ -27,18 +27,11 @@ using namespace ipclab;
 using namespace std::chrono_literals;
 using support::run_child_role;
 using steady = std::chrono::steady_clock;
+using support::since;
+using support::in;
+using support::eventually;
 
 namespace {
-
-std::chrono::milliseconds since(steady::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - start);
-}
-
-// A deadline `wait` from now, computed here rather than by the lesson's
-// deadline_after(): wall-clock time, as pthread_mutex_timedlock wants.
-boost::posix_time::ptime in(std::chrono::milliseconds wait) {
-  return boost::posix_time::microsec_clock::universal_time() + boost::posix_time::milliseconds(wait.count());
-}
 
 std::string sem_entry(const std::string& mutex_name) { return "/dev/shm/sem." + mutex_name; }
 

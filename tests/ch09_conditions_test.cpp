@@ -37,29 +37,13 @@ using namespace boost::interprocess;
 using namespace ipclab;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
+using support::since;
+using support::in;
+using support::eventually;
+using support::processes_mentioning;
 using results = std::vector<harness::spawn_result>;
 
 namespace {
-
-std::chrono::milliseconds since(steady::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - start);
-}
-
-// A deadline `wait` from now, computed here rather than by the lesson:
-// wall-clock time, as pthread_cond_timedwait wants.
-boost::posix_time::ptime in(std::chrono::milliseconds wait) {
-  return boost::posix_time::microsec_clock::universal_time() + boost::posix_time::milliseconds(wait.count());
-}
-
-// True once `holds()` is true, polled every 2 ms; false if `within` passes first.
-bool eventually(const std::function<bool()>& holds, std::chrono::milliseconds within = 10s) {
-  const auto end = steady::now() + within;
-  while (!holds()) {
-    if (steady::now() > end) return false;
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
-}
 
 // The numbers a consumer reported taking ("0 3 4"), from its facts.
 std::vector<unsigned long> numbers_taken(const harness::spawn_result& consumer) {
@@ -74,18 +58,6 @@ std::vector<unsigned long> first_numbers(unsigned long n) {
   std::vector<unsigned long> numbers(n);
   for (unsigned long i = 0; i < n; ++i) numbers[i] = i;
   return numbers;
-}
-
-// The processes whose command line mentions `text`, other than this one.
-std::vector<pid_t> processes_mentioning(const std::string& text) {
-  std::vector<pid_t> found;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const auto name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const auto args = harness::read_proc_file(entry.path() / "cmdline");
-    if (args.find(text) != std::string::npos && std::stoi(name) != ::getpid()) found.push_back(std::stoi(name));
-  }
-  return found;
 }
 
 // Process `pid` is gone or a zombie: dead, whoever reaps it.

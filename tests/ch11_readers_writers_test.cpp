@@ -38,36 +38,13 @@ using namespace ipclab;
 using namespace std::chrono_literals;
 using support::run_child_role;
 using steady = std::chrono::steady_clock;
+using support::since;
+using support::in;
+using support::eventually;
+using support::process_naming;
 using upgradable_mutex = interprocess_upgradable_mutex;
 
 namespace {
-
-std::chrono::milliseconds since(steady::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - start);
-}
-
-// A wall-clock deadline `wait` from now, computed here rather than by the lesson.
-boost::posix_time::ptime in(std::chrono::milliseconds wait) {
-  return boost::posix_time::microsec_clock::universal_time() + boost::posix_time::milliseconds(wait.count());
-}
-
-// Polls `ready` every millisecond for up to 5 s.
-template <class Ready>
-bool eventually(Ready ready) {
-  const auto start = steady::now();
-  while (!ready() && since(start) < 5000ms) std::this_thread::sleep_for(1ms);
-  return ready();
-}
-
-// The process (not this one) whose command line mentions `text`, or 0.
-pid_t process_naming(const std::string& text) {
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const auto name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos || std::stoi(name) == ::getpid()) continue;
-    if (harness::read_proc_file(entry.path() / "cmdline").find(text) != std::string::npos) return std::stoi(name);
-  }
-  return 0;
-}
 
 // True once `pid` sleeps in the kernel's futex wait: blocked in a lock or a
 // condition, not polling (a poll sleeps in nanosleep).

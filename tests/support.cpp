@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <valgrind/valgrind.h>
 
 #include "harness/catalog.hpp"
@@ -138,6 +140,21 @@ void dirty_free_memory(boost::interprocess::managed_shared_memory& segment) {
       blocks.push_back(block);
     }
   for (void* block : blocks) segment.deallocate(block);
+}
+
+std::vector<pid_t> processes_mentioning(const std::string& text) {
+  std::vector<pid_t> found;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const auto name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos || std::stoi(name) == ::getpid()) continue;
+    if (harness::read_proc_file(entry.path() / "cmdline").find(text) != std::string::npos) found.push_back(std::stoi(name));
+  }
+  return found;
+}
+
+pid_t process_naming(const std::string& text) {
+  const auto found = processes_mentioning(text);
+  return found.empty() ? 0 : found.front();
 }
 
 }  // namespace ipclab::support

@@ -5,9 +5,13 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <string_view>
 #include <vector>
 
+#include <sys/types.h>
+
+#include <boost/date_time/posix_time/posix_time_types.hpp>
 #include <boost/interprocess/managed_shared_memory.hpp>
 #include <gtest/gtest.h>
 
@@ -146,5 +150,37 @@ void expect_different_bases(std::uintptr_t child_base, std::uintptr_t our_base);
 /// so the next allocate() returns memory that is not zero: code that forgets a
 /// terminating NUL then shows it.
 void dirty_free_memory(boost::interprocess::managed_shared_memory& segment);
+
+
+/// Time as the tests measure it.
+using steady = std::chrono::steady_clock;
+
+/// Milliseconds from `start` to now.
+inline std::chrono::milliseconds since(steady::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - start);
+}
+
+/// A deadline `wait` from now for Boost's timed calls, computed here rather
+/// than by a lesson: wall-clock (UTC) time, as the pthread and POSIX
+/// semaphore calls under them want.
+inline boost::posix_time::ptime in(std::chrono::milliseconds wait) {
+  return boost::posix_time::microsec_clock::universal_time() + boost::posix_time::milliseconds(wait.count());
+}
+
+/// Polls `ready()` every millisecond until it holds (true) or `within` passes
+/// (false). Each poll calls it once: it may have effects, such as reaping a child.
+template <class Ready>
+bool eventually(Ready ready, std::chrono::milliseconds within = std::chrono::seconds(10)) {
+  for (const auto start = steady::now();; std::this_thread::sleep_for(std::chrono::milliseconds(1))) {
+    if (ready()) return true;
+    if (since(start) >= within) return false;
+  }
+}
+
+/// The processes other than this one whose command line mentions `text`.
+std::vector<pid_t> processes_mentioning(const std::string& text);
+
+/// The first of processes_mentioning(`text`), or 0 if there is none.
+pid_t process_naming(const std::string& text);
 
 }  // namespace ipclab::support
