@@ -419,6 +419,10 @@ TEST_F(Conditions, ConditionAnyAndNamedConditionTimedWaitsReturnFalseAtTheirDead
   EXPECT_TRUE(lock.owns());
   named_mutex other(open_only, mutex_owner.c_str());
   EXPECT_FALSE(other.try_lock()) << "the named mutex was free after timed_wait returned";
+  // The catalogue's SYN-09 also needs wait_until / wait_for: on a release
+  // without them it is unsupported, whatever the timed_waits above did.
+  if (support::expectation("SYN-09") == support::expected::unsupported)
+    GTEST_SKIP() << "UNSUPPORTED: this Boost release has no wait_until / wait_for (the timed_waits above held)";
 }
 
 // Documented: waiting with a lock that does not own its mutex throws

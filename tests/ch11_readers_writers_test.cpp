@@ -56,8 +56,9 @@ bool blocked_in_a_futex(pid_t pid) {
 
 // Runs `call` in a forked process and says whether it returned within
 // `deadline`; one that did not is killed. For calls that may block for good.
+// `forked`, if given, gets its PID as soon as it runs (another thread may wait for it).
 template <class Call>
-bool returns_in_a_forked_process(Call call, std::chrono::milliseconds deadline, pid_t* forked = nullptr) {
+bool returns_in_a_forked_process(Call call, std::chrono::milliseconds deadline, std::atomic<pid_t>* forked = nullptr) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     try {
@@ -695,7 +696,7 @@ TEST_F(ReadersWriters, AReaderKilledWhileWaitingMakesALaterUnlockAndWaitBlockFor
   EXPECT_TRUE(returns_in_a_forked_process([&] { board.mutex.unlock(); }, 2000ms)) << "the first unlock blocked";
   // The mutex works again, alone: this process writes once more.
   ASSERT_TRUE(board.mutex.try_lock());
-  pid_t waiter = 0;
+  std::atomic<pid_t> waiter{0};
   std::thread waiting([&] {
     // A live reader with a 1 s deadline, given 2.5 s.
     EXPECT_FALSE(returns_in_a_forked_process([&] { board.mutex.timed_lock_sharable(in(1000ms)); }, 2500ms, &waiter))
