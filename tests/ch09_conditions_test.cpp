@@ -36,7 +36,7 @@
 using namespace boost::interprocess;
 using namespace ipclab;
 using namespace std::chrono_literals;
-using steady = std::chrono::steady_clock;
+using support::steady;
 using support::since;
 using support::in;
 using support::eventually;

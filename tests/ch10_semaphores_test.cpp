@@ -34,7 +34,7 @@ using namespace boost::interprocess;
 using namespace ipclab;
 using namespace std::chrono_literals;
 using support::run_child_role;
-using steady = std::chrono::steady_clock;
+using support::steady;
 using support::since;
 using support::in;
 using support::eventually;
