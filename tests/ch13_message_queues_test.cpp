@@ -78,7 +78,6 @@ class MessageQueues : public ::testing::Test {
  protected:
   harness::owner<message_queue> owner{harness::unique_name("ch13test")};
   message_queue queue{create_only, owner.c_str(), ch13::capacity, sizeof(ch13::order), harness::owner_only()};
-  std::atomic<pid_t> waiting_task_{0};  // the thread of this process that last began a send
 
   harness::spawn_result child(const std::vector<std::string>& args) const {
     std::vector<std::string> all{args.front(), owner.name()};
@@ -255,9 +254,8 @@ TEST_F(MessageQueues, ProducersWaitInSendWhileTheQueueIsFullAndEachReceiveLetsOn
   for (unsigned producer = 1; producer <= ch13::producers; ++producer)
     producers.push_back(child_in_background({"produce", std::to_string(producer)}));
   ASSERT_TRUE(eventually([&] { return queue.get_num_msg() == ch13::capacity; }, 5s));
-  std::vector<pid_t> waiting;
-  for (unsigned producer = 1; producer <= ch13::producers; ++producer) waiting.push_back(waiting_child(waiting));
-  EXPECT_EQ(std::count(waiting.begin(), waiting.end(), 0), 0) << "not every producer waits in send";
+  // 9 orders, 4 places: at least one producer waits in send, and the queue stays full meanwhile
+  EXPECT_NE(waiting_child(), 0) << "no producer waits in send";
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(queue.get_num_msg(), ch13::capacity) << "an order went in while the queue was full";
   std::vector<ch13::order> received;
@@ -460,98 +458,88 @@ TEST_F(MessageQueues, RemoveIsSharedMemoryRemoveAndAnOpenQueueOutlivesItsName) {
 }
 
 // ---------------------------------------------------------------------------
-// A peer that dies while it waits (Boost 1.81 and 1.74, glibc 2.36): the queue
-// keeps a count of waiters and two process-shared condition variables, and a
-// process killed in pthread_cond_wait never leaves either. The messages are
-// unharmed; the wake-ups are not.
+// A peer that dies while it waits (Boost 1.81 and 1.74 on glibc 2.36). The
+// queue's mutex is a robust one, but a waiter does not hold it: it sleeps in
+// one of the queue's two process-shared condition variables, and a process
+// killed there never leaves it. glibc's condition variable then still counts
+// the dead waiter, and Boost's count of blocked senders or receivers still
+// includes it. The messages are unharmed; the wake-ups are not.
 
 // The lesson's dying receiver is killed while it waits in receive on the
-// empty queue. Then: the first receiver to wait after it is woken by a send,
-// as it should be; the second is not (the signal goes to the dead waiter) and
-// gets its order only when its own deadline ends the wait; and with a third
-// waiting, the send after that never returns: the sender, stuck in the
-// condition variable's notify, is killed at its timeout, and the waiting
-// receiver again gets the order at its deadline.
-TEST_F(MessageQueues, AReceiverKilledWhileWaitingLosesTheNextWakeUpAndThenHangsASender) {
+// empty queue. The queue is sound: no lock_exception, no message taken. The
+// first receiver to wait after it is woken by a send, as it should be; the
+// second is not (the condition variable hands that signal to the dead
+// waiter's group): it is still waiting when its order is there, and at best
+// gets it when its own deadline ends the wait. Observed here it then either
+// returns with the order at its deadline or stays stuck in the condition
+// variable's bookkeeping until the harness kills it; the test accepts either,
+// and fails if the send woke it.
+TEST_F(MessageQueues, AReceiverKilledWhileWaitingInReceiveCostsTheSecondNextReceiverItsWakeUp) {
   IPCLAB_CHECKS_THE_CHAPTER();
   const auto dying = child({"die"});
   ASSERT_EQ(dying.describe(), "killed by SIGKILL") << dying.err;
   EXPECT_EQ(support::facts_of(dying).last_steps("child")[dying.pid], 1) << "it died waiting in receive";
-  EXPECT_EQ(queue.get_num_msg(), 0u);
-  const auto waited_for = [&](std::future<harness::spawn_result>& taker, std::uint32_t sequence) {
-    const auto child = taker.get();
-    EXPECT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
-    EXPECT_EQ(support::fact(child, "child", "sequence"), std::to_string(sequence));
-    return std::stoi("0" + support::fact(child, "child", "waited_ms"));
-  };
-  auto first = child_in_background({"take", "1000"});
-  ASSERT_NE(waiting_child(), 0);
+  EXPECT_EQ(queue.get_num_msg(), 0u) << "the dead receiver took an order";
+  auto first = child_in_background({"take", "1000"}, 3s);
+  ASSERT_NE(waiting_child(), 0) << "the first receiver never waited";
   send({0, 1, 0});
-  EXPECT_LT(waited_for(first, 1), 500) << "the first receiver after the death was not woken";
-  auto second = child_in_background({"take", "300"});
-  ASSERT_NE(waiting_child(), 0);
+  const auto woken = first.get();
+  ASSERT_TRUE(woken.succeeded()) << woken.describe() << "\n" << woken.err;
+  EXPECT_EQ(woken.out, "order 1 of producer 0, priority 0, 12 bytes\n");
+  EXPECT_LT(std::stoi(support::fact(woken, "child", "waited_ms")), 500) << "the send did not wake it";
+  auto second = child_in_background({"take", "300"}, 1500ms);
+  ASSERT_NE(waiting_child(), 0) << "the second receiver never waited";
+  const auto sent = steady::now();
   send({0, 2, 0});
-  EXPECT_GE(waited_for(second, 2), 300) << "the second receiver was woken: the lost wake-up is gone";
-  auto third = child_in_background({"take", "300"});
-  const pid_t third_pid = waiting_child();
-  ASSERT_NE(third_pid, 0);
-  const auto sender = child_in_background({"produce", "1"}, 800ms).share();
-  EXPECT_GE(waited_for(third, 1), 300) << "the third receiver was woken";
-  EXPECT_EQ(sender.get().how, harness::ending::timed_out) << "the sender returned: " << sender.get().describe();
-  EXPECT_EQ(queue.get_num_msg(), 0u) << "the stuck sender's first order was received; it never sent the second";
+  const auto lost = second.get();
+  EXPECT_GE(since(sent), 250ms) << "the second receiver came back at once: the send woke it";
+  if (lost.succeeded()) {
+    EXPECT_EQ(lost.out, "order 2 of producer 0, priority 0, 12 bytes\n");
+    EXPECT_GE(std::stoi(support::fact(lost, "child", "waited_ms")), 250) << "the send woke it";
+  } else {
+    EXPECT_EQ(lost.how, harness::ending::timed_out) << lost.describe() << "\n" << lost.err;
+  }
 }
 
 // The other way round: a producer killed while it waits in send on the full
-// queue. Its order never went in; the next receive works, and the first
-// sender to wait after it is woken; the second is not woken, and sends only
-// when its deadline ends the wait; and the receive after that never returns
-// (the taking child, stuck in notify, is killed at its timeout).
-TEST_F(MessageQueues, ASenderKilledWhileWaitingOnAFullQueueLosesTheNextWakeUpAndThenHangsAReceiver) {
+// queue. Its order never went in and the queue is sound: the next receive
+// gets the burst's first order, no lock_exception (that receive signals only
+// the dead waiter). But with a live sender waiting after that, the next
+// receive takes its order and then never returns: its notify waits inside
+// glibc for the dead waiter to leave the condition variable, holding the
+// queue's mutex. Both children here are killed at their timeouts; this
+// process never sends or receives on the queue again, which would hang it.
+TEST_F(MessageQueues, ASenderKilledWhileWaitingInSendMakesTheReceiveAfterNextHang) {
   IPCLAB_CHECKS_THE_CHAPTER();
   burst();
-  auto producer = child_in_background({"produce", "1"});
-  const pid_t pid = waiting_child();
-  ASSERT_NE(pid, 0);
-  ::kill(pid, SIGKILL);
+  auto producer = child_in_background({"produce", "1"}, 3s);
+  const pid_t dead = waiting_child();
+  ASSERT_NE(dead, 0) << "the producer never waited in send";
+  ::kill(dead, SIGKILL);
   ASSERT_EQ(producer.get().describe(), "killed by SIGKILL");
   EXPECT_EQ(queue.get_num_msg(), ch13::capacity) << "the dead sender's order went in, or one went missing";
   EXPECT_EQ(receive().order.sequence, 2u);
-  // A sender of this process's own, in a thread: how long its send waited.
-  const auto timed_send_in_a_thread = [&](std::uint32_t sequence, std::chrono::milliseconds deadline) {
-    return std::async(std::launch::async, [this, sequence, deadline] {
-      waiting_task_ = static_cast<pid_t>(::syscall(SYS_gettid));
-      const ch13::order order{9, sequence, 0};
-      const auto start = steady::now();
-      const bool sent = queue.timed_send(&order, sizeof order, order.priority, in(deadline));
-      return std::pair{sent, since(start)};
-    });
-  };
-  const auto waits_in_send = [&] {
-    return eventually([&] { return waiting_task_ != 0 && in_futex_wait(::getpid(), waiting_task_); }, 5s);
-  };
   send({0, 5, 0});  // full again
-  auto first = timed_send_in_a_thread(1, 1000ms);
-  ASSERT_TRUE(waits_in_send());
-  EXPECT_EQ(receive().order.sequence, 4u);
-  auto [sent, waited] = first.get();
-  EXPECT_TRUE(sent);
-  EXPECT_LT(waited, 500ms) << "the first sender after the death was not woken";
-  waiting_task_ = 0;
-  auto second = timed_send_in_a_thread(2, 300ms);
-  ASSERT_TRUE(waits_in_send());
-  EXPECT_EQ(receive().order.sequence, 3u);
-  std::tie(sent, waited) = second.get();
-  EXPECT_TRUE(sent) << "at its deadline the queue had room";
-  EXPECT_GE(waited, 300ms) << "the second sender was woken: the lost wake-up is gone";
-  waiting_task_ = 0;
-  auto third = timed_send_in_a_thread(3, 300ms);
-  ASSERT_TRUE(waits_in_send());
-  const auto taker = child_in_background({"take", "1000"}, 800ms).get();
-  EXPECT_EQ(taker.how, harness::ending::timed_out) << "the receiver returned: " << taker.describe();
-  std::tie(sent, waited) = third.get();
-  EXPECT_TRUE(sent) << "the stuck receiver had taken an order: room at the deadline";
-  EXPECT_GE(waited, 300ms) << "the third sender was woken";
-  EXPECT_EQ(queue.get_num_msg(), ch13::capacity);
+  auto waiting = child_in_background({"produce", "2"}, 1500ms);
+  ASSERT_NE(waiting_child({dead}), 0) << "the second producer never waited in send";
+  const auto start = steady::now();
+  const auto taker = child_in_background({"take", "1000"}, 700ms).get();
+  EXPECT_EQ(taker.how, harness::ending::timed_out) << "the receive returned: " << taker.describe() << "\n" << taker.err;
+  EXPECT_GE(since(start), 700ms);
+  EXPECT_EQ(support::facts_of(taker).last_steps("child")[taker.pid], 1) << "it never finished its receive";
+  EXPECT_EQ(waiting.get().how, harness::ending::timed_out) << "the waiting producer was woken";
+  // Boost notifies before its scoped_lock ends (the "outside lock" block of
+  // do_receive closes first): the stuck receive held the queue's mutex, so
+  // every call of every process waited for it without a deadline, and killed
+  // with it, it leaves the robust mutex (Boost 1.81) not recoverable. Boost
+  // 1.74's mutex is not robust: there the next call would wait for ever.
+  if (support::expectation("SYN-05") == support::expected::holds) {
+    try {
+      ADD_FAILURE() << "get_num_msg() returned " << queue.get_num_msg() << " after the receiver died holding the mutex";
+    } catch (const lock_exception& e) {
+      EXPECT_EQ(e.get_error_code(), not_recoverable);
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
