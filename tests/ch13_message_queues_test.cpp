@@ -148,7 +148,7 @@ TEST(Chapter13Program, ParentRoleExitsZeroAndLeavesNothing) {
   for (const auto& [pid, step] : facts.last_steps("child")) steps.push_back(step);
   std::sort(steps.begin(), steps.end());
   EXPECT_EQ(steps, (std::vector<int>{1, 2, 2, 2, 2, 2})) << "the dying receiver ends at its step 1, the others at 2";
-  EXPECT_FALSE(fs::exists("/dev/shm/" + support::fact(run, "parent", "queue")));
+  EXPECT_FALSE(fs::exists("/dev/shm/" + support::fact(run, "parent", "segment")));
 }
 
 // ---------------------------------------------------------------------------
@@ -303,7 +303,7 @@ TEST_F(MessageQueues, OnAFullQueueTrySendFailsAtOnceAndTimedSendAtItsDeadline) {
   EXPECT_LT(since(start), 100ms);
   start = steady::now();
   EXPECT_FALSE(queue.timed_send(&extra, sizeof extra, extra.priority, in(200ms)));
-  EXPECT_GE(since(start), 200ms);
+  EXPECT_GE(since(start), 190ms) << "it gave up before its deadline";
   EXPECT_LT(since(start), 1200ms);
   EXPECT_EQ(queue.get_num_msg(), ch13::capacity);
   EXPECT_EQ(receive_sequences(4), ch13::burst_received) << "the refused order went in";
@@ -321,7 +321,7 @@ TEST_F(MessageQueues, OnAnEmptyQueueTryReceiveFailsAtOnceAndTimedReceiveAtItsDea
   EXPECT_LT(since(start), 100ms);
   start = steady::now();
   EXPECT_FALSE(queue.timed_receive(&got.order, sizeof got.order, got.size, got.priority, in(200ms)));
-  EXPECT_GE(since(start), 200ms);
+  EXPECT_GE(since(start), 190ms) << "it gave up before its deadline";
   EXPECT_LT(since(start), 1200ms);
   const auto child = this->child({"take", "200"});
   EXPECT_TRUE(support::rejected_cleanly(child, harness::exit_resource, "waited 200 ms for an order in vain"));

@@ -17,7 +17,7 @@ void parent(const harness::role& me) {
   //! [todo 1: create the queue, for ch13::capacity orders]
   message_queue queue(create_only, queue_owner.c_str(), ch13::capacity, sizeof(ch13::order), harness::owner_only());
   //! [todo end]
-  me.step("created queue ", fact("queue", queue_owner.name()), " of ", fact("max_msg", queue.get_max_msg()),
+  me.step("created queue ", fact("segment", queue_owner.name()), " of ", fact("max_msg", queue.get_max_msg()),
           " messages of ", fact("max_msg_size", queue.get_max_msg_size()), " bytes at most");
   // The producers send all at once, more orders than the queue holds: they wait in send until this process receives
   const auto producers = ch13::producers_args(queue_owner.name());
