@@ -124,6 +124,12 @@ bool wait_until(Ready ready) {
   return true;
 }
 
+/// True when the work behind `future` has ended (the producers, say).
+template <class T>
+bool ended(const std::future<T>& future) {
+  return future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
 /// Parent: the arguments of the producers, `produce QUEUE 1` to `produce QUEUE producers`.
 inline std::vector<std::vector<std::string>> producers_args(const std::string& queue) {
   std::vector<std::vector<std::string>> all;
