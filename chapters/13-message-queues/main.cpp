@@ -47,8 +47,8 @@ void parent(const harness::role& me) {
   harness::expect(queue.try_send(&last, sizeof last, last.priority), "try_send() refused an order to an empty queue");
   const std::string taken = me.run_child({"take", queue_owner.name(), harness::text(ch13::patience.count())});
   harness::expect_equal("what the next receiver got", taken, ch13::taken_line(last, last.priority, sizeof last));
-  me.step("a receiver died waiting in receive; the next one still got ", fact("taken", last.sequence),
-          " (but see the pitfalls: its wait was left behind)");
+  me.step("a receiver died waiting in receive; the next one still got order ", fact("taken", last.sequence),
+          ", but the dead one's wait stays in the queue");
 }
 
 // Receives up to `count` orders, each waiting at most ch13::patience; fewer if no order comes in time
