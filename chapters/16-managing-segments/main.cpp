@@ -18,11 +18,11 @@ void parent(const harness::role& me) {
     const std::string opened = me.run_child({"open", owner.name(), harness::text(ch16::asked_size)});
     harness::expect_equal("what the opener saw", opened, ch16::open_line(segment.get_size(), already_exists_error));
     me.step("a child's create_only was refused; its open_or_create for ", ch16::asked_size, " bytes got this size");
-    //! [todo 2: construct the segment's unique ledger, then an anonymous array of 64 words]
+    //! [todo 2: construct the segment's one unique ledger, holding the size it was created with]
     segment.construct<ch16::ledger>(unique_instance)(segment.get_size());  // one per type, found by its type
+    //! [todo end]
     const std::size_t free_before = segment.get_free_memory();
     std::uint64_t* scratch = segment.construct<std::uint64_t>(anonymous_instance)[64](0);  // in no index at all
-    //! [todo end]
     harness::expect(segment.get_num_named_objects() == 1 && segment.get_num_unique_objects() == 1, "not 1 and 1");
     segment.destroy_ptr(scratch);  // an anonymous object has no name to destroy it by
     harness::expect_back_to("free memory", segment.get_free_memory(), free_before, "after destroy_ptr");
