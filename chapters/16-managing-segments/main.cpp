@@ -17,7 +17,7 @@ void parent(const harness::role& me) {
     me.step("created segment ", fact("segment", owner.name()), " of ", fact("size", segment.get_size()), " bytes");
     const std::string opened = me.run_child({"open", owner.name(), harness::text(ch16::asked_size)});
     harness::expect_equal("what the opener saw", opened, ch16::open_line(segment.get_size(), already_exists_error));
-    me.step("a child's create_only was refused; its open_or_create for ", ch16::asked_size, " bytes got this size");
+    me.step("the child's create_only was refused; open_or_create for ", ch16::asked_size, " got ", segment.get_size());
     //! [todo 2: construct the segment's one unique ledger, holding the size it was created with]
     segment.construct<ch16::ledger>(unique_instance)(segment.get_size());  // one per type, found by its type
     //! [todo end]
@@ -60,7 +60,7 @@ void parent(const harness::role& me) {
     const auto joiners = me.spawn_children(ch16::joiners_args(owner.name()));  // all at once
     const ch16::tally* tally = segment.find<ch16::tally>(ch16::tally_name).first;
     ch16::expect_joined(joiners, tally, tally ? segment.get_handle_from_address(tally) : 0);  // one built it
-    me.step(fact("joined", tally->joined), " joiners raced; ", fact("builder", tally->built_by), " built the tally");
+    me.step(fact("joined", tally->joined), " joiners raced; child ", fact("builder", tally->built_by), " built it");
   }  // unmapped here: grow and shrink_to_fit need a segment that no process maps
   //! [todo 3: grow the unmapped segment by ch16::extra_size bytes]
   harness::expect(managed_shared_memory::grow(owner.c_str(), ch16::extra_size), "grow() returned false");
