@@ -419,12 +419,14 @@ TEST_F(ManagingSegments, InterprocessBadAllocIsNotAStdBadAllocSoCatchingStdBadAl
 // PayloadPerAllocation is below 128, as the manual's example asserts.
 TEST_F(ManagingSegments, AllocateAlignedReturnsAMultipleOfTheAlignmentAndFailsLikeAllocate) {
   IPCLAB_CLAIMS("SEG-14");
-  EXPECT_GT(managed_shared_memory::PayloadPerAllocation, 0u);
-  EXPECT_LT(managed_shared_memory::PayloadPerAllocation, 128u);
+  // A copy: the static member is declared, never defined, so EXPECT_* cannot bind a reference to it.
+  const std::size_t payload = managed_shared_memory::PayloadPerAllocation;
+  EXPECT_GT(payload, 0u);
+  EXPECT_LT(payload, 128u);
   const std::size_t free_before = segment.get_free_memory();
   for (const std::size_t alignment : {std::size_t{16}, std::size_t{64}, ch16::alignment, std::size_t{4096}}) {
     for (const std::size_t bytes : {std::size_t{1}, std::size_t{100},
-                                    3 * alignment - managed_shared_memory::PayloadPerAllocation}) {
+                                    3 * alignment - payload}) {
       SCOPED_TRACE(std::to_string(bytes) + " bytes aligned to " + std::to_string(alignment));
       std::vector<void*> blocks;
       for (int i = 0; i < 3; ++i) {  // several in a row: each starts where the last left off

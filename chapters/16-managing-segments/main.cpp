@@ -27,7 +27,7 @@ void parent(const harness::role& me) {
     segment.destroy_ptr(scratch);  // an anonymous object has no name to destroy it by
     harness::expect_back_to("free memory", segment.get_free_memory(), free_before, "after destroy_ptr");
     me.step("counted 1 named and 1 unique object; the anonymous array counted in neither, and destroy_ptr freed it");
-    void* aligned = segment.allocate_aligned(100, ch16::alignment);
+    void* aligned = segment.allocate_aligned(100, ch16::alignment);  // 100 bytes, starting at a multiple of 128
     harness::expect_equal("the address modulo 128", reinterpret_cast<std::uintptr_t>(aligned) % 128, 0u);
     segment.deallocate(aligned);
     std::string caught = "nothing";
