@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/interprocess/mapped_region.hpp>
 
@@ -91,6 +92,11 @@ inline std::string window_with(std::string_view text) {
   std::string bytes(text);
   bytes.resize(window_size, '\0');
   return shown(bytes.data(), window_size);
+}
+
+/// The arguments of the child that peeks at the parent's window of the plain file `file`.
+inline std::vector<std::string> peek_args(const std::string& file) {
+  return {"peek", file, harness::text(window_offset), harness::text(window_size)};
 }
 
 /// What the reading child prints: the two objects it found, and how many named objects it counted.

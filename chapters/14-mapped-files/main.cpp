@@ -1,8 +1,6 @@
 // Chapter 14 - mapped files (Boost's doc_managed_mapped_file.cpp and doc_file_mapping.cpp, rewritten).
 // Data that outlives its processes: a child fills a managed_mapped_file and exits, a later child reads it
 // back; the parent grows and shrinks the closed file, then maps a plain file through file_mapping.
-#include <cstring>
-
 #include <boost/interprocess/file_mapping.hpp>
 #include <boost/interprocess/managed_mapped_file.hpp>
 #include <boost/interprocess/mapped_region.hpp>
@@ -43,12 +41,11 @@ void parent(const harness::role& me) {
     managed_mapped_file draft(open_copy_on_write, store.c_str());
     //! [todo end]
     harness::expect(draft.destroy<char>(ch14::motto_name), "destroy() found no motto in the private view");
-    draft.construct<int>("draft")(7);
+    draft.construct<int>("draft")(7);  // both change pages of the private copy only
   }
   harness::expect(ch14::contents_of(store) == before, "a change through open_copy_on_write reached the file");
   harness::expect_equal("what the reading child found", me.run_child({"read", store}), found, "after the draft");
   me.step("destroyed and constructed through open_copy_on_write: the file is unchanged");
-
   const std::string pages = ch14::create_zero_file(folder, ch14::pages_name, ch14::pages_size);
   //! [todo 4: map a window of the plain file read-write, window_size bytes from window_offset]
   // file_mapping opens an existing file; the region maps only the window (the offset need not be a page multiple)
@@ -64,11 +61,10 @@ void parent(const harness::role& me) {
   mapped_region draft(mapping, copy_on_write);  // the whole file again, privately
   std::memcpy(static_cast<char*>(draft.get_address()) + ch14::window_offset, ch14::private_text.data(),
               ch14::private_text.size());
-  const std::string seen = me.run_child({"peek", pages, harness::text(ch14::window_offset),
-                                         harness::text(ch14::window_size)});
+  const std::string seen = me.run_child(ch14::peek_args(pages));  // "peek FILE 5000 32"
   harness::expect_equal("what the peeking child saw", seen, ch14::window_with(ch14::shared_text) + "\n");
-  me.step("the private view holds '", ch14::shown(static_cast<char*>(draft.get_address()) + ch14::window_offset,
-          ch14::private_text.size()), "'; another process still sees ", fact("peeked", ch14::shared_text));
+  me.step("this process's private view holds '", fact("private", static_cast<char*>(draft.get_address()) +
+          ch14::window_offset), "'; another process sees '", fact("peeked", seen.substr(0, seen.find('.'))), "'");
 }
 //! [parent]
 
@@ -96,7 +92,7 @@ void child(const harness::role& me) {
   if (task.action == "peek") {
     const file_mapping mapping = harness::attempt("open a file mapping of '" + task.file + "'",
                                                   [&] { return file_mapping(task.file.c_str(), read_only); });
-    ch14::check_window(task);  // past the end of the file a mapping is SIGBUS
+    ch14::check_window(task);  // a mapping past the end of the file maps, but touching it there is SIGBUS
     const mapped_region window(mapping, read_only, task.offset, task.length);
     me.step("mapped ", fact("length", window.get_size()), " bytes of ", task.file, " from byte ", task.offset);
     std::cout << ch14::shown(window.get_address(), window.get_size()) << "\n" << std::flush;
@@ -116,7 +112,7 @@ void child(const harness::role& me) {
   ch14::expect_found(motto, file, task.file, ch14::motto_name);
   const auto named = std::distance(file.named_begin(), file.named_end());
   const std::string text(motto.first, ::strnlen(motto.first, motto.second));
-  me.step("found answer ", fact("answer", *answer.first), ", motto '", text, "', ", fact("named", named), " named objects");
+  me.step("found answer ", fact("answer", *answer.first), ", motto '", text, "', ", fact("named", named), " objects");
   std::cout << ch14::found_line(*answer.first, text, named) << std::flush;
 }
 //! [child]
