@@ -142,6 +142,8 @@ inline child_task parse_child_args(const harness::role& me) {
 /// Peek: a usage_error unless the window lies inside the file: a mapping past
 /// the end of a file maps, but touching it there is SIGBUS.
 inline void check_window(const child_task& task) {
+  if (!std::filesystem::is_regular_file(task.file))
+    throw harness::usage_error("'" + task.file + "' is not an ordinary file");
   const auto size = file_size(task.file);
   if (task.offset + task.length > size)
     throw harness::usage_error(harness::text("the window ", task.offset, "+", task.length, " ends beyond the end of '",
