@@ -11,6 +11,23 @@ using namespace boost::interprocess;
 using namespace ipclab;
 using harness::fact;
 
+//! [create]
+void create(const harness::role& me, const std::string& path) {
+  //! [todo 1: create the managed file, owner-only, store_size bytes]
+  // create_only: a new file of exactly that size, with a segment manager at its start
+  managed_mapped_file file = harness::attempt("create the managed file '" + path + "'", [&] {
+    return managed_mapped_file(create_only, path.c_str(), ch14::store_size, nullptr, harness::owner_only());
+  });
+  //! [todo end]
+  me.step("created ", path, ": ", fact("size", file.get_size()), " bytes");
+  file.construct<int>(ch14::answer_name)(ch14::answer);
+  // construct_it copies an array from an iterator: here the motto and its NUL
+  file.construct_it<char>(ch14::motto_name)[ch14::motto.size() + 1](std::string(ch14::motto).c_str());
+  harness::expect(file.flush(), "flush() failed");  // msync: the bytes are in the file before this process ends
+  me.step("constructed answer and motto, flushed; exiting");
+}
+//! [create]
+
 //! [parent]
 void parent(const harness::role& me) {
   harness::temp_folder folder("ch14");  // removes the folder and its files on every exit, and on a signal
@@ -18,13 +35,13 @@ void parent(const harness::role& me) {
   me.step("the managed file will be ", fact("segment", store));
   me.run_child({"create", store});  // returns once the creating child has exited
   harness::expect_equal("the file's size", ch14::file_size(store), ch14::store_size, "after create_only");
-  //! [todo 1: grow the file, which nobody maps now, by grow_by bytes]
+  //! [todo 2: grow the file, which nobody maps now, by grow_by bytes]
   // grow() and shrink_to_fit() are static: they open the file themselves, and nobody may have it mapped
   const bool grown = managed_mapped_file::grow(store.c_str(), ch14::grow_by);
   //! [todo end]
   const auto grown_size = ch14::file_size(store);
   harness::expect(grown && grown_size == ch14::store_size + ch14::grow_by, "grow() left ", grown_size, " bytes");
-  //! [todo 2: shrink the file to fit what it holds]
+  //! [todo 3: shrink the file to fit what it holds]
   const bool shrunk = managed_mapped_file::shrink_to_fit(store.c_str());
   //! [todo end]
   harness::expect(shrunk && ch14::file_size(store) < ch14::store_size, "shrink_to_fit() left ", ch14::file_size(store));
@@ -36,7 +53,7 @@ void parent(const harness::role& me) {
   me.step("a later child read both objects back; one that wrote through open_read_only died of SIGSEGV");
   const std::string before = ch14::contents_of(store);
   {
-    //! [todo 3: open the file copy-on-write]
+    //! [todo 4: open the file copy-on-write]
     // copy_on_write: a private mapping (MAP_PRIVATE); the pages this process changes are its own copies
     managed_mapped_file draft(open_copy_on_write, store.c_str());
     //! [todo end]
@@ -47,7 +64,7 @@ void parent(const harness::role& me) {
   harness::expect_equal("what the reading child found", me.run_child({"read", store}), found, "after the draft");
   me.step("destroyed and constructed through open_copy_on_write: the file is unchanged");
   const std::string pages = ch14::create_zero_file(folder, ch14::pages_name, ch14::pages_size);
-  //! [todo 4: map a window of the plain file read-write, window_size bytes from window_offset]
+  //! [todo 5: map a window of the plain file read-write, window_size bytes from window_offset]
   // file_mapping opens an existing file; the region maps only the window (the offset need not be a page multiple)
   file_mapping mapping(pages.c_str(), read_write);
   mapped_region window(mapping, read_write, ch14::window_offset, ch14::window_size);
@@ -67,23 +84,6 @@ void parent(const harness::role& me) {
           ch14::window_offset), "'; another process sees '", fact("peeked", seen.substr(0, seen.find('.'))), "'");
 }
 //! [parent]
-
-//! [create]
-void create(const harness::role& me, const std::string& path) {
-  //! [todo 5: create the managed file, owner-only, store_size bytes]
-  // create_only: a new file of exactly that size, with a segment manager at its start
-  managed_mapped_file file = harness::attempt("create the managed file '" + path + "'", [&] {
-    return managed_mapped_file(create_only, path.c_str(), ch14::store_size, nullptr, harness::owner_only());
-  });
-  //! [todo end]
-  me.step("created ", path, ": ", fact("size", file.get_size()), " bytes");
-  file.construct<int>(ch14::answer_name)(ch14::answer);
-  // construct_it copies an array from an iterator: here the motto and its NUL
-  file.construct_it<char>(ch14::motto_name)[ch14::motto.size() + 1](std::string(ch14::motto).c_str());
-  harness::expect(file.flush(), "flush() failed");  // msync: the bytes are in the file before this process ends
-  me.step("constructed answer and motto, flushed; exiting");
-}
-//! [create]
 
 //! [child]
 void child(const harness::role& me) {
