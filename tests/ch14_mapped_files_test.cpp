@@ -16,11 +16,13 @@
 
 #include <boost/interprocess/file_mapping.hpp>
 #include <boost/interprocess/managed_mapped_file.hpp>
+#include <boost/interprocess/managed_shared_memory.hpp>
 #include <boost/interprocess/mapped_region.hpp>
 #include <gtest/gtest.h>
 
 #include "harness/chapter.hpp"
 #include "harness/names.hpp"
+#include "harness/segment_owner.hpp"
 #include "harness/sweep.hpp"
 #include "lesson.hpp"
 #include "support.hpp"
@@ -301,6 +303,45 @@ TEST_F(MappedFiles, OpenCopyOnWriteKeepsWritesConstructAndDestroyPrivate) {
   }
   EXPECT_EQ(ch14::contents_of(store), before);
   EXPECT_EQ(read_by_child().out, motto_line) << "after the draft closed";
+}
+
+// The same two modes of a managed segment in shared memory, which the claims
+// name first: open_read_only finds the creator's value through a read-only
+// shared mapping; open_copy_on_write writes, constructs and destroys in a
+// private one, and a fresh open_only still reads the original.
+TEST(ManagedSharedMemoryModes, ReadOnlyFindsTheCreatorsValueAndCopyOnWriteStaysPrivate) {
+  IPCLAB_CLAIMS("SEG-08", "SEG-10");
+  harness::segment_owner owner(harness::unique_name("ch14test"));
+  {
+    managed_shared_memory segment(create_only, owner.c_str(), 8192, nullptr, harness::owner_only());
+    segment.construct<int>("k")(5);
+  }
+  {
+    managed_shared_memory reading(open_read_only, owner.c_str());
+    int* const k = reading.find<int>("k").first;
+    ASSERT_NE(k, nullptr);
+    EXPECT_EQ(*k, 5);
+    EXPECT_EQ(kernel_mapping_of(k).permissions, "r--s");
+    EXPECT_EQ(std::distance(reading.named_begin(), reading.named_end()), 1);
+  }
+  {
+    managed_shared_memory draft(open_copy_on_write, owner.c_str());
+    int* const k = draft.find<int>("k").first;
+    ASSERT_NE(k, nullptr);
+    EXPECT_EQ(kernel_mapping_of(k).permissions, "rw-p");
+    *k = 99;
+    EXPECT_EQ(*draft.find<int>("k").first, 99);
+    managed_shared_memory shared(open_only, owner.c_str());
+    EXPECT_EQ(*shared.find<int>("k").first, 5) << "while the draft is open";
+    draft.construct<int>("extra")(1);
+    EXPECT_TRUE(draft.destroy<int>("k"));
+    EXPECT_EQ(draft.find<int>("k").first, nullptr);
+    EXPECT_EQ(shared.find<int>("extra").first, nullptr);
+  }
+  managed_shared_memory fresh(open_only, owner.c_str());
+  ASSERT_NE(fresh.find<int>("k").first, nullptr);
+  EXPECT_EQ(*fresh.find<int>("k").first, 5);
+  EXPECT_EQ(fresh.find<int>("extra").first, nullptr);
 }
 
 // Documented: file_mapping opens an existing file: a missing one throws
