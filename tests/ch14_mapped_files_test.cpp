@@ -245,8 +245,7 @@ TEST_F(MappedFiles, GrowAddsExactlyTheExtraBytesAndShrinkToFitCutsTheFileKeeping
 TEST_F(MappedFiles, OpenReadOnlyFindsTheCreatorsValuesAndIteratesItsNamedObjects) {
   IPCLAB_CLAIMS("SEG-08", "SHM-34");
   create_store_by_child();
-  const managed_mapped_file file(open_read_only, store.c_str());
-  managed_mapped_file& view = const_cast<managed_mapped_file&>(file);
+  managed_mapped_file view(open_read_only, store.c_str());
   const auto answer = view.find<int>(ch14::answer_name);
   const auto motto = view.find<char>(ch14::motto_name);
   ASSERT_NE(answer.first, nullptr);
@@ -255,7 +254,7 @@ TEST_F(MappedFiles, OpenReadOnlyFindsTheCreatorsValuesAndIteratesItsNamedObjects
   EXPECT_EQ(std::string(motto.first, motto.second - 1), ch14::motto);
   EXPECT_EQ(view.find<int>("absent").first, nullptr);
   std::vector<std::string> names;
-  for (auto object = file.named_begin(); object != file.named_end(); ++object)
+  for (auto object = view.named_begin(); object != view.named_end(); ++object)
     names.emplace_back(object->name(), object->name_length());
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names, (std::vector<std::string>{ch14::answer_name, ch14::motto_name}));
@@ -484,10 +483,10 @@ TEST(MappedRegion, GetPageSizeIsTheSystemsPageSize) {
 // returns false; the region moved to has the mapping.
 TEST_F(MappedFiles, ADefaultOrMovedFromRegionHasNoAddressNoSizeAndDoesNotFlush) {
   IPCLAB_CLAIMS("SHM-23");
-  const mapped_region empty;
+  mapped_region empty;
   EXPECT_EQ(empty.get_address(), nullptr);
   EXPECT_EQ(empty.get_size(), 0u);
-  EXPECT_FALSE(const_cast<mapped_region&>(empty).flush());
+  EXPECT_FALSE(empty.flush());
   file_mapping mapping(pages.c_str(), read_write);
   mapped_region first(mapping, read_write, ch14::window_offset, ch14::window_size);
   void* const address = first.get_address();
