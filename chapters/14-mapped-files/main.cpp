@@ -1,6 +1,5 @@
-// Chapter 14 - mapped files (Boost's doc_managed_mapped_file.cpp and doc_file_mapping.cpp, rewritten).
-// Data that outlives its processes: a child fills a managed_mapped_file and exits, a later child reads it
-// back; the parent grows and shrinks the closed file, then maps a plain file through file_mapping.
+// Chapter 14 - mapped files (Boost's doc_managed_mapped_file.cpp and doc_file_mapping.cpp, rewritten): a child
+// fills a managed_mapped_file and exits, a later one reads it back; then windows of a plain file.
 #include <boost/interprocess/file_mapping.hpp>
 #include <boost/interprocess/managed_mapped_file.hpp>
 #include <boost/interprocess/mapped_region.hpp>
@@ -34,7 +33,8 @@ void parent(const harness::role& me) {
   const std::string store = folder.file(ch14::store_name).string();
   me.step("the managed file will be ", fact("segment", store));
   me.run_child({"create", store});  // returns once the creating child has exited
-  harness::expect_equal("the file's size", ch14::file_size(store), ch14::store_size, "after create_only");
+  const auto created = ch14::file_size(store);  // what is on disk, now that the creating child has gone
+  harness::expect_equal("the file's size", created, ch14::store_size, "after create_only");
   //! [todo 2: grow the file, which nobody maps now, by grow_by bytes]
   // grow() and shrink_to_fit() are static: they open the file themselves, and nobody may have it mapped
   const bool grown = managed_mapped_file::grow(store.c_str(), ch14::grow_by);
@@ -45,7 +45,7 @@ void parent(const harness::role& me) {
   const bool shrunk = managed_mapped_file::shrink_to_fit(store.c_str());
   //! [todo end]
   harness::expect(shrunk && ch14::file_size(store) < ch14::store_size, "shrink_to_fit() left ", ch14::file_size(store));
-  me.step("a child created it with ", fact("created", ch14::store_size), " bytes; grow() made it ",
+  me.step("a child created it with ", fact("created", created), " bytes; grow() made it ",
           fact("grown", grown_size), ", shrink_to_fit() ", fact("shrunk", ch14::file_size(store)));
   const std::string found = me.run_child({"read", store});  // a new process, started after the creator ended
   harness::expect_equal("what the reading child found", found, ch14::found_line(ch14::answer, ch14::motto, 2));
