@@ -209,7 +209,7 @@ inline child_task parse_child_args(const harness::role& me) {
 /// Child: the chain find<chain> found, or a resource_error naming what the buffer holds.
 template <class Managed>
 const chain& expect_chain(const chain* found, const Managed& buffer, const std::string& file) {
-  if (!found) throw harness::missing_object(buffer, "the buffer loaded from " + file, chain_name);
+  if (!found) throw harness::missing_object(buffer, file, chain_name);
   return *found;
 }
 
@@ -229,7 +229,7 @@ inline int exit_code_of_current_exception() {
 
 //! [fork]
 /// Forks a child that runs `body` and ends with the exit code it returns;
-/// waits for it at most `patience`, then kills it. The child shares the
+/// waits for it at most `wait` (`patience`), then kills it. The child shares the
 /// parent's mappings, anonymous shared memory too, but is a copy of it in
 /// every other way: so it restores the default action of the signals whose
 /// handler would remove the parent's files, asks the kernel to kill it when
@@ -237,7 +237,7 @@ inline int exit_code_of_current_exception() {
 /// parent's objects (the owners would remove what the parent still uses).
 /// It narrates nothing: its exit status is its report.
 template <class Body>
-harness::spawn_result run_forked(Body body) {
+harness::spawn_result run_forked(Body body, std::chrono::milliseconds wait = patience) {
   std::cout.flush();
   std::cerr.flush();  // or the child's copy of what is still buffered is written twice
   const pid_t parent = ::getpid();
@@ -254,12 +254,13 @@ harness::spawn_result run_forked(Body body) {
     }
     ::_exit(code);
   }
-  harness::spawn_result forked{.pid = pid, .timeout = patience};
-  const auto give_up = std::chrono::steady_clock::now() + patience;
+  harness::spawn_result forked{.pid = pid, .timeout = wait};
+  const auto give_up = std::chrono::steady_clock::now() + wait;
   int status = 0;
   for (pid_t ended = 0; ended != pid;) {
     ended = ::waitpid(pid, &status, WNOHANG);
-    if (ended < 0 && errno != EINTR) throw harness::resource_error(harness::text("cannot wait: ", std::strerror(errno)));
+    if (ended < 0 && errno != EINTR)
+      throw harness::resource_error(harness::text("cannot wait for the forked child: ", std::strerror(errno)));
     if (ended == pid) break;
     if (std::chrono::steady_clock::now() > give_up) {
       ::kill(pid, SIGKILL);

@@ -34,8 +34,8 @@ void parent(const harness::role& me) {
   ch15::exchange& shared = *new (region.get_address()) ch15::exchange{};
   //! [todo end]
   me.step("mapped ", fact("size", region.get_size()), " bytes of anonymous shared memory at ",
-          fact("address", region.get_address()), " (get_mode() says ", fact("mode", ch15::mode_name(region.get_mode())), "); the buffer ",
-          "will go to ", fact("segment", image));
+          fact("address", region.get_address()), " (get_mode() says ", fact("mode", ch15::mode_name(region.get_mode())),
+          "); the buffer will go to ", fact("segment", image));
   shared.parent_wrote = ch15::from_parent;  // before the fork: the child starts with the same mapping
   unsigned ordinary = ch15::from_parent;    // process-local: the child gets a copy of it
   const harness::spawn_result forked = ch15::run_forked([&] {
@@ -48,7 +48,7 @@ void parent(const harness::role& me) {
   ch15::expect_forked_succeeded(forked);
   harness::expect_equal("what the forked child wrote to the shared memory", shared.child_wrote, ch15::from_child);
   harness::expect_equal("the forked child's pid, as it wrote it", shared.child, forked.pid);
-  harness::expect_equal("the parent's ordinary variable", ordinary, ch15::from_parent, "after the child changed its own");
+  harness::expect_equal("the parent's ordinary variable", ordinary, ch15::from_parent, "after the fork");
   me.step("the forked child ", fact("forked", forked.pid), " wrote ", fact("child_wrote", shared.child_wrote),
           " into the shared memory; the parent's ordinary variable still holds ", fact("ordinary", ordinary));
   const std::string look = me.run_child({"look", harness::text(region.get_address())});
