@@ -235,7 +235,8 @@ TEST(HeapMemory, GrowMovesTheHeapAndItsOffsetPtrChainStillWalks) {
   const ch15::chain* after = heap.find<ch15::chain>(ch15::chain_name).first;
   ASSERT_NE(after, nullptr);
   EXPECT_TRUE(inside(after, heap.get_address(), heap.get_size()));
-  EXPECT_TRUE(inside(after->first.get(), heap.get_address(), heap.get_size()));
+  for (const ch15::link* at = after->first.get(); at; at = at->next.get())
+    EXPECT_TRUE(inside(at, heap.get_address(), heap.get_size())) << "link " << at->number << " is not in the grown heap";
   EXPECT_EQ(ch15::walk(*after), "1 2 3 4 5");
   EXPECT_EQ(after->built_at, old_base) << "a plain address is copied as it was, pointing at the old heap";
   EXPECT_TRUE(heap.check_sanity());
