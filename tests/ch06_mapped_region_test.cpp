@@ -333,7 +333,8 @@ TEST_F(MappedRegion, ARegionOutlivesItsObjectAndTheObjectOutlivesItsHandle) {
 // Documented: a region asked for at an address must be mapped exactly there,
 // or the constructor throws busy_error (Linux: mmap takes the address as a
 // hint): an address already in use, and one that is not a page multiple.
-// Where it is free and page-aligned, the region is there.
+// Where it is free and page-aligned, with a page-multiple offset, the region
+// is there.
 TEST_F(MappedRegion, ARegionThatCannotBePlacedAtTheAskedAddressThrowsBusy) {
   IPCLAB_CLAIMS("SHM-14");
   const auto page = mapped_region::get_page_size();
@@ -347,9 +348,16 @@ TEST_F(MappedRegion, ARegionThatCannotBePlacedAtTheAskedAddressThrowsBusy) {
     mapped_region probe(shm, read_write);  // an address that is free once probe is unmapped
     free_address = probe.get_address();
   }
-  mapped_region placed(shm, read_write, 0, page, free_address);
-  EXPECT_EQ(placed.get_address(), free_address);
-  EXPECT_EQ(placed.get_size(), page);
+  static_cast<unsigned char*>(taken.get_address())[page] = 5;
+  {
+    mapped_region placed(shm, read_write, 0, page, free_address);
+    EXPECT_EQ(placed.get_address(), free_address);
+    EXPECT_EQ(placed.get_size(), page);
+  }
+  // A page-multiple offset at that address: the second page, there.
+  mapped_region second(shm, read_only, static_cast<offset_t>(page), page, free_address);
+  EXPECT_EQ(second.get_address(), free_address);
+  EXPECT_EQ(*static_cast<const unsigned char*>(second.get_address()), 5);
 }
 
 // Documented: an offset past the end of the object throws size_error; an
