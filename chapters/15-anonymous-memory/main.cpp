@@ -61,6 +61,7 @@ void parent(const harness::role& me) {
   //! [todo end]
   // grow() copied the bytes to a bigger vector: find the chain again, at its new address
   const ch15::chain* grown = heap.find<ch15::chain>(ch15::chain_name).first;
+  harness::expect(heap.get_address() != heap_before, "the heap did not move when it grew");
   harness::expect(grown != nullptr, "the chain was not found in the heap after grow()");
   harness::expect_equal("the chain", ch15::walk(*grown), ch15::whole_chain(), "after grow()");
   me.step("grew the heap to ", fact("heap_size", heap.get_size()), " bytes; it moved from ",
