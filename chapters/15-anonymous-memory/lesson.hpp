@@ -44,7 +44,7 @@ inline constexpr const char* chain_name = "chain";
 /// The file, in the run's temporary folder, that holds the buffer's bytes.
 inline constexpr const char* image_name = "buffer.image";
 /// How long the parent waits for its forked child before it kills it.
-inline constexpr std::chrono::milliseconds patience{2000};
+inline std::chrono::milliseconds patience() { return harness::patience(std::chrono::milliseconds{2000}); }
 
 //! [exchange]
 /// What the parent and its forked child share in the anonymous region: the
@@ -229,7 +229,7 @@ inline int exit_code_of_current_exception() {
 
 //! [fork]
 /// Forks a child that runs `body` and ends with the exit code it returns;
-/// waits for it at most `wait` (`patience`), then kills it. The child shares the
+/// waits for it at most `wait` (`patience()`), then kills it. The child shares the
 /// parent's mappings, anonymous shared memory too, but is a copy of it in
 /// every other way: so it restores the default action of the signals whose
 /// handler would remove the parent's files, asks the kernel to kill it when
@@ -237,7 +237,7 @@ inline int exit_code_of_current_exception() {
 /// parent's objects (the owners would remove what the parent still uses).
 /// It narrates nothing: its exit status is its report.
 template <class Body>
-harness::spawn_result run_forked(Body body, std::chrono::milliseconds wait = patience) {
+harness::spawn_result run_forked(Body body, std::chrono::milliseconds wait = patience()) {
   std::cout.flush();
   std::cerr.flush();  // or the child's copy of what is still buffered is written twice
   const pid_t parent = ::getpid();
