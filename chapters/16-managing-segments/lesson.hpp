@@ -45,8 +45,8 @@ inline constexpr std::size_t alignment = 128;
 /// The block the parent fills, frees and sees zeroed, and the bytes at each
 /// end of it that the allocator may keep its bookkeeping in once it is free.
 inline constexpr std::size_t block_size = 1024, block_margin = 64;
-/// How long a joiner waits at the gate for the others.
-inline constexpr std::chrono::milliseconds patience{2000};
+/// How long a joiner waits at the gate for the others (IPCLAB_PATIENCE_MS overrides it).
+inline std::chrono::milliseconds patience() { return harness::patience(std::chrono::milliseconds{2000}); }
 
 inline constexpr const char* gate_name = "gate";
 inline constexpr const char* tally_name = "tally";
@@ -140,7 +140,7 @@ inline std::string join_line(bool built, std::ptrdiff_t handle) {
 /// Joiner: waits until `count` joiners have arrived at the gate (true), or
 /// `patience` passes (false).
 inline bool wait_for_all(const gate& gate, unsigned count) {
-  const auto give_up = std::chrono::steady_clock::now() + patience;
+  const auto give_up = std::chrono::steady_clock::now() + patience();
   while (gate.arrived.load() < count) {
     if (std::chrono::steady_clock::now() > give_up) return false;
     std::this_thread::yield();
@@ -157,7 +157,7 @@ gate& expect_gate(gate* found, const Segment& segment, const std::string& segmen
 
 /// Joiner: a resource_error unless `got` (wait_for_all's result) is true.
 inline void expect_in_time(bool got, std::string_view what) {
-  if (!got) throw harness::resource_error(harness::text("waited ", patience.count(), " ms for ", what, " in vain"));
+  if (!got) throw harness::resource_error(harness::text("waited ", patience().count(), " ms for ", what, " in vain"));
 }
 
 //! [names]
