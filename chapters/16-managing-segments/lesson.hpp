@@ -36,7 +36,7 @@ inline constexpr std::size_t extra_size = 16 * 1024, grown = segment_size + extr
 inline constexpr std::size_t least_size = 4096, most_size = 1024 * 1024;
 /// How many children race to find_or_construct the tally at once.
 inline constexpr unsigned joiners = 3;
-/// The most joiners a tally has room for.
+/// The most joiners a child accepts on its command line.
 inline constexpr unsigned most_joiners = 16;
 /// How many elements the parent asks of the fragile array, and which one throws.
 inline constexpr unsigned fragiles = 5, failing_fragile = 3;
@@ -62,7 +62,6 @@ struct gate {
 struct tally {
   pid_t built_by = ::getpid();  ///< the process whose find_or_construct built it
   unsigned joined = 0;          ///< a plain counter: only changed inside atomic_func
-  pid_t members[most_joiners] = {};
 };
 
 /// The segment's one unique ledger (construct<ledger>(unique_instance)).
