@@ -161,8 +161,8 @@ inline void expect_in_time(bool got, std::string_view what) {
 
 //! [names]
 /// The names that an index iterator range (named_begin() to named_end(), or
-/// unique_begin() to unique_end()) visits: name() points at the name, which
-/// name_length() measures (wide for a wmanaged segment, so not always a C string).
+/// unique_begin() to unique_end()) visits: name() points at the name as the
+/// segment stores it, and name_length() says how long it is, without strlen.
 template <class Iterator>
 std::vector<std::string> names(Iterator first, Iterator last) {
   std::vector<std::string> all;
