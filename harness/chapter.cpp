@@ -6,6 +6,7 @@
 
 #include <boost/interprocess/exceptions.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <cstdio>
@@ -200,6 +201,7 @@ int run_chapter(int argc, char** argv, const std::function<void(const role&)>& p
                    "invariant held, 1 one did not, 2 bad usage or input, 3 an interprocess resource error.\n"
                    "Environment: IPCLAB_FAULT=child:kill@2 (or hang, int, term, hup; parent:...) injects a\n"
                    "fault after a step, IPCLAB_CHILD_TIMEOUT_MS bounds the child (20000 by default),\n"
+                   "IPCLAB_PATIENCE_MS bounds a wait for a peer (each chapter has its own default),\n"
                    "IPCLAB_FACTS=1 reports facts for tests, NO_COLOR turns the colours off.\n";
       return exit_ok;
     }
@@ -232,6 +234,12 @@ int run_chapter(int argc, char** argv, const std::function<void(const role&)>& p
   } catch (const std::exception& e) {
     return fail(exit_resource, std::string("unexpected error: ") + e.what());
   }
+}
+
+std::chrono::milliseconds patience(std::chrono::milliseconds usual) {
+  const char* wanted = std::getenv("IPCLAB_PATIENCE_MS");
+  if (!wanted) return usual;
+  return std::chrono::milliseconds(std::max(1ULL, parse_number(wanted, "patience IPCLAB_PATIENCE_MS", 3600000)));
 }
 
 void check_object_name(std::string_view name, std::string_view what) {

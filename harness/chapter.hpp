@@ -2,6 +2,7 @@
 /// \file
 /// What every chapter program shares: its two roles, its exit codes, its narration.
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <array>
@@ -97,6 +98,13 @@ template <class Now, class Before>
 void expect_back_to(std::string_view what, const Now& now, const Before& before, std::string_view when) {
   if (!same_value(now, before)) throw invariant_error(text(what, " is ", now, ", not back to ", before, " ", when));
 }
+
+/// How long a chapter's process waits for a peer before it takes the peer
+/// for dead or hung: `usual`, or IPCLAB_PATIENCE_MS milliseconds when that is
+/// set. The chaos tests set it: there a peer dies at every step on purpose,
+/// and every survivor waits out its patience before it can say so. A value
+/// that is not a number of milliseconds (1 to 3600000) is a usage_error.
+std::chrono::milliseconds patience(std::chrono::milliseconds usual);
 
 /// Runs `step`, turning a Boost.Interprocess exception into a resource_error
 /// that says which step failed: "cannot open segment 'x': No such file or directory".

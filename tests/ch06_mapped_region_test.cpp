@@ -1,6 +1,7 @@
 // Chapter 06, raw shared memory and a mapped region: sizes, contents, modes,
 // offsets and removal, across a real child process.
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -232,6 +233,166 @@ TEST_F(MappedRegion, RemoveLeavesNothingInDevShmButKeepsMappingsValid) {
   EXPECT_TRUE(every_byte_is(region, ch06::fill_byte));
   const auto child = run_child_role("06", {"check", owner.name()});
   EXPECT_TRUE(support::rejected_cleanly(child, harness::exit_resource, "No such file or directory"));
+}
+
+// The error code of the interprocess_exception `run` throws, and its native
+// error (errno) through `native`; no_error when it throws none.
+template <class Run>
+error_code_t error_of(Run run, int* native = nullptr) {
+  try {
+    run();
+  } catch (const interprocess_exception& e) {
+    if (native) *native = e.get_native_error();
+    return e.get_error_code();
+  }
+  return no_error;
+}
+
+// Documented: create_only on a name that exists throws already_exists_error,
+// and leaves the existing object as it was.
+TEST_F(MappedRegion, CreateOnlyOnAnExistingNameThrowsAlreadyExistsAndKeepsTheObject) {
+  IPCLAB_CLAIMS("SHM-01");
+  const auto region = sized_and_filled(ch06::object_size, ch06::fill_byte);
+  int native = 0;
+  EXPECT_EQ(error_of([&] { shared_memory_object again(create_only, owner.c_str(), read_write); }, &native),
+            already_exists_error);
+  EXPECT_EQ(native, EEXIST);
+  EXPECT_EQ(size_of(shm), ch06::object_size);
+  EXPECT_TRUE(every_byte_is(region, ch06::fill_byte));
+}
+
+// Documented: open_or_create opens an existing object with its size and bytes
+// as they were, and creates a missing one (size 0).
+TEST_F(MappedRegion, OpenOrCreateOpensAnExistingObjectAsItIsAndCreatesAMissingOne) {
+  IPCLAB_CLAIMS("SHM-03");
+  const auto region = sized_and_filled(4096, 7);
+  const shared_memory_object opened(open_or_create, owner.c_str(), read_write);
+  EXPECT_EQ(size_of(opened), 4096);
+  EXPECT_EQ(static_cast<const unsigned char*>(mapped_region(opened, read_only).get_address())[4095], 7);
+  harness::segment_owner missing(harness::unique_name("ch06test"));
+  ASSERT_FALSE(std::filesystem::exists("/dev/shm/" + missing.name()));
+  const shared_memory_object created(open_or_create, missing.c_str(), read_write);
+  EXPECT_TRUE(std::filesystem::exists("/dev/shm/" + missing.name()));
+  EXPECT_EQ(size_of(created), 0);
+}
+
+// Documented: truncate() on an object opened read_only throws; on Linux with
+// Boost 1.81 (posix_fallocate first) the code is system_error, errno EBADF.
+// Boost 1.74 calls ftruncate() alone, which says EINVAL. The size is kept.
+TEST_F(MappedRegion, TruncateOnAReadOnlyObjectThrowsAndKeepsTheSize) {
+  IPCLAB_CLAIMS("SHM-05");
+  shm.truncate(ch06::object_size);
+  shared_memory_object reader(open_only, owner.c_str(), read_only);
+  int native = 0;
+  const auto code = error_of([&] { reader.truncate(100); }, &native);
+  if (support::expectation("SHM-05") == support::expected::holds) {
+    EXPECT_EQ(code, system_error);
+    EXPECT_EQ(native, EBADF);
+  } else {
+    EXPECT_EQ(code, invalid_argument);
+    EXPECT_EQ(native, EINVAL);
+  }
+  EXPECT_EQ(size_of(shm), ch06::object_size);
+}
+
+// Documented: a shared_memory_object takes only read_only and read_write;
+// copy_on_write and read_private throw mode_error, and create nothing.
+TEST_F(MappedRegion, AnObjectTakesOnlyReadOnlyOrReadWriteOtherModesThrowModeError) {
+  IPCLAB_CLAIMS("SHM-06");
+  harness::segment_owner other(harness::unique_name("ch06test"));
+  for (const boost::interprocess::mode_t mode : {copy_on_write, read_private}) {
+    SCOPED_TRACE(static_cast<int>(mode));
+    EXPECT_EQ(error_of([&] { shared_memory_object bad(create_only, other.c_str(), mode); }), mode_error);
+    EXPECT_EQ(error_of([&] { shared_memory_object bad(open_or_create, other.c_str(), mode); }), mode_error);
+    EXPECT_EQ(error_of([&] { shared_memory_object bad(open_only, owner.c_str(), mode); }), mode_error);
+    EXPECT_FALSE(std::filesystem::exists("/dev/shm/" + other.name()));
+  }
+  EXPECT_EQ(error_of([&] { shared_memory_object fine(open_only, owner.c_str(), read_only); }), no_error);
+}
+
+// Documented: destroying the shared_memory_object removes nothing: its
+// region stays mapped and writable, the name stays, and opening it again
+// sees what was written through the region after the object was gone.
+TEST_F(MappedRegion, ARegionOutlivesItsObjectAndTheObjectOutlivesItsHandle) {
+  IPCLAB_CLAIMS("SHM-09");
+  harness::segment_owner other(harness::unique_name("ch06test"));
+  mapped_region region;
+  {
+    shared_memory_object handle(create_only, other.c_str(), read_write, harness::owner_only());
+    handle.truncate(ch06::object_size);
+    region = mapped_region(handle, read_write);
+  }
+  std::memset(region.get_address(), 9, region.get_size());
+  EXPECT_EQ(region.get_size(), 1000u);
+  EXPECT_TRUE(std::filesystem::exists("/dev/shm/" + other.name()));
+  const shared_memory_object again(open_only, other.c_str(), read_only);
+  EXPECT_EQ(size_of(again), ch06::object_size);
+  EXPECT_TRUE(every_byte_is(mapped_region(again, read_only), 9));
+}
+
+// Documented: a region asked for at an address must be mapped exactly there,
+// or the constructor throws busy_error (Linux: mmap takes the address as a
+// hint): an address already in use, and one that is not a page multiple.
+// Where it is free and page-aligned, with a page-multiple offset, the region
+// is there.
+TEST_F(MappedRegion, ARegionThatCannotBePlacedAtTheAskedAddressThrowsBusy) {
+  IPCLAB_CLAIMS("SHM-14");
+  const auto page = mapped_region::get_page_size();
+  shm.truncate(static_cast<offset_t>(2 * page));
+  mapped_region taken(shm, read_write);
+  void* const busy = taken.get_address();
+  EXPECT_EQ(error_of([&] { mapped_region there(shm, read_write, 0, page, busy); }), busy_error);
+  EXPECT_EQ(error_of([&] { mapped_region there(shm, read_write, 0, page, static_cast<char*>(busy) + 1); }), busy_error);
+  void* free_address = nullptr;
+  {
+    mapped_region probe(shm, read_write);  // an address that is free once probe is unmapped
+    free_address = probe.get_address();
+  }
+  static_cast<unsigned char*>(taken.get_address())[page] = 5;
+  {
+    mapped_region placed(shm, read_write, 0, page, free_address);
+    EXPECT_EQ(placed.get_address(), free_address);
+    EXPECT_EQ(placed.get_size(), page);
+  }
+  // A page-multiple offset at that address: the second page, there.
+  mapped_region second(shm, read_only, static_cast<offset_t>(page), page, free_address);
+  EXPECT_EQ(second.get_address(), free_address);
+  EXPECT_EQ(*static_cast<const unsigned char*>(second.get_address()), 5);
+}
+
+// Documented: an offset past the end of the object throws size_error; an
+// offset at its end, with no size, too (nothing is left to map).
+TEST_F(MappedRegion, AnOffsetPastTheEndOfTheObjectThrowsSizeError) {
+  IPCLAB_CLAIMS("SHM-15");
+  shm.truncate(10000);
+  EXPECT_EQ(error_of([&] { mapped_region past(shm, read_write, 20000); }), size_error);
+  EXPECT_EQ(error_of([&] { mapped_region past(shm, read_only, 10001); }), size_error);
+  EXPECT_EQ(mapped_region(shm, read_write, 9000).get_size(), 1000u);
+}
+
+// Documented: mapping a new object (size 0) with size 0 throws; on Linux the
+// code is invalid_argument and errno EINVAL (mmap of 0 bytes).
+TEST_F(MappedRegion, MappingAnObjectOfSizeZeroThrowsInvalidArgument) {
+  IPCLAB_CLAIMS("SHM-16");
+  ASSERT_EQ(size_of(shm), 0);
+  int native = 0;
+  EXPECT_EQ(error_of([&] { mapped_region empty(shm, read_write); }, &native), invalid_argument);
+  EXPECT_EQ(native, EINVAL);
+  shm.truncate(1);
+  EXPECT_EQ(mapped_region(shm, read_write).get_size(), 1u);
+}
+
+// Documented: a read_write region of an object opened read_only throws; on
+// Linux security_error with errno EACCES. read_only and read_private work.
+TEST_F(MappedRegion, AReadWriteRegionOfAReadOnlyObjectThrowsSecurityError) {
+  IPCLAB_CLAIMS("SHM-17");
+  shm.truncate(ch06::object_size);
+  const shared_memory_object reader(open_only, owner.c_str(), read_only);
+  int native = 0;
+  EXPECT_EQ(error_of([&] { mapped_region writable(reader, read_write); }, &native), security_error);
+  EXPECT_EQ(native, EACCES);
+  EXPECT_EQ(mapped_region(reader, read_only).get_size(), 1000u);
+  EXPECT_EQ(mapped_region(reader, read_private).get_mode(), read_private);
 }
 
 // Bad input to the child role: one clear sentence, a defined exit code, no

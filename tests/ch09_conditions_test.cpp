@@ -45,6 +45,12 @@ using results = std::vector<harness::spawn_result>;
 
 namespace {
 
+// The consumers of the dead-peer tests give up on a peer after this long (the
+// deadline of each of their waits); one still running a second past it has
+// a wait that never returns.
+constexpr std::chrono::milliseconds short_patience = 500ms;
+constexpr std::chrono::milliseconds deadline_and_more = short_patience + 1000ms;
+
 // The numbers a consumer reported taking ("0 3 4"), from its facts.
 std::vector<unsigned long> numbers_taken(const harness::spawn_result& consumer) {
   std::vector<unsigned long> numbers;
@@ -126,10 +132,14 @@ class Conditions : public support::owned_segment_test<ch09::segment_size> {
 
   // `n` consumers at once, each taking at most `most` messages, in the
   // background: the test produces while they run.
-  std::future<results> start_consumers(int n, unsigned long most, std::chrono::milliseconds timeout = 20s) const {
+  // Consumers whose waits end after `patience` (their deadlines), killed after `timeout`.
+  std::future<results> start_consumers(int n, unsigned long most, std::chrono::milliseconds timeout = 20s,
+                                       std::chrono::milliseconds patience = ch09::patience()) const {
     const std::vector<harness::spawn_request> requests(n, {support::chapter_program("09"), consume_args(most)});
-    return std::async(std::launch::async, [requests, timeout] {
-      return harness::spawn_many(requests, {.timeout = timeout, .environment = {{harness::facts_variable, "1"}}});
+    return std::async(std::launch::async, [requests, timeout, patience] {
+      return harness::spawn_many(requests, {.timeout = timeout,
+                                            .environment = {{harness::facts_variable, "1"},
+                                                            {"IPCLAB_PATIENCE_MS", std::to_string(patience.count())}}});
     });
   }
 
@@ -282,7 +292,7 @@ TEST_F(Conditions, NotifyOneWakesExactlyOneOfThreeIdleConsumersAndNotifyAllTheOt
   const auto ended = consumers.get();
   // Their timed_wait would have given up 2 s after they began to wait, at
   // least 1.4 s from now: they ended well before, so notify_all woke them.
-  EXPECT_LT(since(notified), ch09::patience - 600ms) << "the two consumers were not woken by notify_all";
+  EXPECT_LT(since(notified), ch09::patience() - 600ms) << "the two consumers were not woken by notify_all";
   for (const auto& consumer : ended) {
     ASSERT_TRUE(consumer.succeeded()) << consumer.describe() << "\n" << consumer.err;
     EXPECT_EQ(numbers_taken(consumer).size(), 1u);
@@ -519,7 +529,7 @@ TEST_F(Conditions, TheStartWakesEveryConsumerWaitingForItInSharedMode) {
     EXPECT_TRUE(consumer.succeeded()) << consumer.describe() << "\n" << consumer.err;
     EXPECT_EQ(support::facts_of(consumer).first("child", "announced"), "3");
   }
-  EXPECT_LT(since(posted), ch09::patience - 800ms) << "the consumers were not woken by notify_all";
+  EXPECT_LT(since(posted), ch09::patience() - 800ms) << "the consumers were not woken by notify_all";
   EXPECT_EQ(box.taken, 3u);
 }
 
@@ -667,19 +677,18 @@ TEST_F(Conditions, AConsumerKilledWhileItWaitsMakesALaterNotifyAllHangTheProduce
     }
   }
 
-  const auto deadline_and_more = ch09::patience + 1500ms;
-  auto late = start_consumers(1, 1, deadline_and_more);
+  auto late = start_consumers(1, 1, deadline_and_more, short_patience);
   ASSERT_TRUE(idle_becomes(2)) << "the dead consumer still counts as idle, and the new one waits";
   forked second_producer([&] {
     scoped_lock<interprocess_mutex> lock(box.mutex);
     box.put(1);
     box.not_empty.notify_all();
   });
-  EXPECT_EQ(second_producer.finish(1500ms), "still running") << "the second notify_all returned";
+  EXPECT_EQ(second_producer.finish(1000ms), "still running") << "the second notify_all returned";
   const auto late_ended = late.get();
   const auto timed_out = harness::spawn_result{.how = harness::ending::timed_out, .timeout = deadline_and_more};
   EXPECT_EQ(late_ended[0].describe(), timed_out.describe())
-      << "its timed_wait (deadline " << ch09::patience.count() << " ms) never returned; " << late_ended[0].err;
+      << "its timed_wait (deadline " << short_patience.count() << " ms) never returned; " << late_ended[0].err;
   EXPECT_EQ(support::facts_of(late_ended[0]).last_steps("child")[late_ended[0].pid], 1) << "it took nothing";
 }
 
@@ -693,7 +702,7 @@ TEST_F(Conditions, HolderOfTheRingsMutexDiesAfterItsNotifyAndTheWokenConsumerNev
   IPCLAB_CLAIMS("SYN-06");
   const bool robust = support::expectation("SYN-06") == support::expected::holds;
   post(1);
-  auto consumer = start_consumers(1, 1, ch09::patience + 1500ms);
+  auto consumer = start_consumers(1, 1, deadline_and_more, short_patience);
   ASSERT_TRUE(idle_becomes(1));
   forked holder([&] {
     box.mutex.lock();
@@ -738,8 +747,7 @@ TEST_F(Conditions, HolderOfTheRingsMutexDiesAndTheIdleConsumersTimedWaitNeverRet
   IPCLAB_CLAIMS("SYN-05");
   const bool robust = support::expectation("SYN-05") == support::expected::holds;
   post(1);
-  const auto deadline_and_more = ch09::patience + 1500ms;
-  auto consumer = start_consumers(1, 1, deadline_and_more);
+  auto consumer = start_consumers(1, 1, deadline_and_more, short_patience);
   ASSERT_TRUE(idle_becomes(1));
   forked holder([&] {
     box.mutex.lock();
@@ -770,8 +778,7 @@ TEST_F(Conditions, HolderOfTheRingsMutexDiesAndTheIdleConsumersTimedWaitNeverRet
 // it never returns.
 TEST_F(Conditions, HolderOfTheBoardDiesAndTheConsumerWaitingForTheStartNeverReturns) {
   IPCLAB_CHECKS_THE_CHAPTER();
-  const auto deadline_and_more = ch09::patience + 1500ms;
-  auto consumer = start_consumers(1, 1, deadline_and_more);
+  auto consumer = start_consumers(1, 1, deadline_and_more, short_patience);
   ASSERT_TRUE(eventually([&] { return arrived() == 1; }));
   forked holder([&] {
     box.board.lock();
@@ -833,11 +840,11 @@ TEST_P(OtherConditions, AWaiterKilledInItsWaitMakesTheNotifyAllAfterANewWaiterHa
   EXPECT_EQ(other.finish(2s), "exited 0") << "the other waiter was woken, and found go";
 
   GetParam().set_go(parts, 0, false);  // a new round
-  forked newcomer([&] { wait_part(1s); });
+  forked newcomer([&] { wait_part(short_patience); });
   ASSERT_TRUE(waiting_becomes(3));
   forked second_notifier([&] { GetParam().set_go(parts, 1, true); });
-  EXPECT_EQ(second_notifier.finish(1500ms), "still running") << "the notify_all after a new waiter returned";
-  EXPECT_EQ(newcomer.finish(1500ms), "still running") << "its timed_wait (deadline 1 s) returned";
+  EXPECT_EQ(second_notifier.finish(1000ms), "still running") << "the notify_all after a new waiter returned";
+  EXPECT_EQ(newcomer.finish(500ms), "still running") << "its timed_wait (deadline 500 ms) returned a second ago";
 }
 
 // A process takes the condition's lock once the waiter waits, and dies
@@ -846,14 +853,14 @@ TEST_P(OtherConditions, AWaiterKilledInItsWaitMakesTheNotifyAllAfterANewWaiterHa
 // deadline the waiter's wait must take the lock back, untimed, and never does.
 TEST_P(OtherConditions, ADeadHolderOfTheLockKeepsTheWaiterPastItsDeadlineForGood) {
   IPCLAB_CHECKS_THE_CHAPTER();
-  forked waiter([&] { wait_part(1s); });
+  forked waiter([&] { wait_part(short_patience); });
   ASSERT_TRUE(waiting_becomes(1));
   forked holder([&] {
     GetParam().lock(parts);
     ::raise(SIGKILL);
   });
   EXPECT_EQ(holder.finish(2s), "killed by SIGKILL");
-  EXPECT_EQ(waiter.finish(2500ms), "still running") << "its timed_wait (deadline 1 s) returned";
+  EXPECT_EQ(waiter.finish(deadline_and_more), "still running") << "its timed_wait (deadline 500 ms) returned";
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -516,6 +516,31 @@ TEST_F(DeadWaiters, TheConsumerChildKilledWhileWaitingOnTheEmptyRingTakesNothing
   EXPECT_EQ(drain(ring.mutex), 1u);
 }
 
+// IPCLAB_PATIENCE_MS, which the chaos tests set, bounds how long the consumer
+// waits for a message nobody produces: it gives up then, with a resource
+// error that names the wait, and leaves the ring as it found it. A value that
+// is not a number of milliseconds is bad usage.
+TEST_F(DeadWaiters, TheConsumerChildGivesUpAfterThePatienceItIsGiven) {
+  IPCLAB_CHECKS_THE_CHAPTER();
+  const auto consume = [&](const std::string& patience) {
+    return harness::spawn(support::chapter_program("10"), {"child", "consume", owner.name()},
+                          {.environment = {{"IPCLAB_PATIENCE_MS", patience}}});
+  };
+  const auto patient = consume("300");
+  EXPECT_EQ(patient.describe(), "exited 3") << patient.err;
+  EXPECT_NE(patient.err.find("waited 300 ms for a message in vain"), std::string::npos) << patient.err;
+  EXPECT_GE(patient.elapsed, 300ms);
+  EXPECT_LT(patient.elapsed, ch10::patience()) << "it waited its default patience instead";
+  EXPECT_EQ(ring.empty_waits, 1u);
+  EXPECT_EQ(drain(ring.nstored), 0u);
+  EXPECT_EQ(drain(ring.mutex), 1u);
+  const auto garbled = consume("soon");
+  EXPECT_EQ(garbled.describe(), "exited 2") << garbled.err;
+  EXPECT_NE(garbled.err.find("error: the patience IPCLAB_PATIENCE_MS 'soon' is not a decimal number"),
+            std::string::npos)
+      << garbled.err;
+}
+
 // Bad input to the child role: one clear sentence, a defined exit code, no
 // crash, nothing left in /dev/shm, and the ring and the named semaphore
 // untouched. SEGMENT, EMPTY and SEMAPHORE are replaced by the test's own.

@@ -123,14 +123,22 @@ spawn_result run_parent(const chapter_entry& chapter, const std::string& fault,
                                 {facts_variable, "1"}, {tag_variable, tag}}});
 }
 
+// The longest patience the chaos runs give a chapter's processes: the
+// shortest any chapter has by default.
+constexpr std::chrono::milliseconds longest_patience{2000};
+
 class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
  protected:
-  // How many steps the busiest child narrates in a clean run.
-  int child_steps() {
+  // How many steps the busiest `role` narrates in a clean run. The run's time
+  // also sets the patience of the faulty runs (see patience_).
+  int steps_of_a_clean_run(const std::string& role) {
     const auto clean = spawn(GetParam().program, {}, {.environment = {{facts_variable, "1"}}});
     EXPECT_TRUE(clean.succeeded()) << clean.describe() << "\n" << clean.err;
-    return most_steps(steps_of(clean, "child"));
+    patience_ = std::min(support::hang_timeout(clean.elapsed), longest_patience);
+    return most_steps(steps_of(clean, role));
   }
+  int child_steps() { return steps_of_a_clean_run("child"); }
+  int parent_steps() { return steps_of_a_clean_run("parent"); }
 
   // The timeout for hung children when `parents` parents run at once: from
   // as many clean runs at once, the slowest, measured here and now (a
@@ -144,21 +152,15 @@ class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
     return support::hang_timeout(slowest);
   }
 
-  // How many steps the parent narrates in a clean run.
-  int parent_steps() {
-    const auto clean = spawn(GetParam().program, {}, {.environment = {{facts_variable, "1"}}});
-    EXPECT_TRUE(clean.succeeded()) << clean.describe() << "\n" << clean.err;
-    return most_steps(steps_of(clean, "parent"));
-  }
-
-  // The chapter's parent run once for every step 1..steps, each with its
-  // `role` (parent, child) meeting `fault` (kill, hang, int, term, hup) at
-  // that step, children given `timeout`. All at once, each with its own
+  // Runs the chapter once per fault and step, `role` (parent, child) meeting
+  // `fault` (kill, hang, int, term, hup) at that step, children given
+  // `timeout`; `at_once` runs at a time (all of them if 0), each with its own
   // segment and children: the test waits out one timeout, not one a step.
-  // `at_once` parents run together (all of them by default); a batch begins
-  // when the one before it has ended.
-  // Runs the chapter once per fault and step, `at_once` runs at a time (all
-  // of them if 0); the results come fault by fault, step by step.
+  // The results come fault by fault, step by step.
+  //
+  // The survivors of a fault wait for their dead or hung peer until their
+  // patience (IPCLAB_PATIENCE_MS) runs out: here, three times a whole clean
+  // run, for no wait for a live peer lasts longer than the run it is part of.
   std::vector<spawn_result> with_faults_at_every_step(const std::string& role, const std::vector<std::string>& faults,
                                                       int steps, std::chrono::milliseconds timeout, int at_once = 0) {
     std::vector<spawn_request> runs;
@@ -171,6 +173,7 @@ class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
       const std::vector<spawn_request> some(runs.begin() + first, runs.begin() + std::min(runs.size(), first + batch));
       for (auto& result : spawn_many(some, {.timeout = std::chrono::seconds(60),
                                             .environment = {{"IPCLAB_CHILD_TIMEOUT_MS", std::to_string(timeout.count())},
+                                                            {"IPCLAB_PATIENCE_MS", std::to_string(patience_.count())},
                                                             {facts_variable, "1"}}}))
         results.push_back(std::move(result));
     }
@@ -184,6 +187,8 @@ class EveryChapter : public ::testing::TestWithParam<chapter_entry> {
                                                            std::chrono::milliseconds timeout) {
     return with_fault_at_every_step("child", fault, steps, timeout);
   }
+
+  std::chrono::milliseconds patience_ = longest_patience;
 
   // A run whose child met `fault` at `step`: the parent failed, said so, and
   // left nothing behind; no child of it still runs.
@@ -215,6 +220,8 @@ TEST_P(EveryChapter, AChildHungAtAnyStepIsKilledAtItsTimeoutAndReported) {
   const int steps = child_steps();
   ASSERT_GT(steps, 0);
   const auto child_timeout = hang_timeout_for(steps);
+  // The survivors must outwait the hung child's timeout, so that its timeout is what the parent reports.
+  patience_ = std::min(std::max(patience_, 2 * child_timeout), longest_patience);
   const auto parents = with_child_fault_at_every_step("hang", steps, child_timeout);
   // The harness's own wording for that timeout: "timed out after 300 ms".
   const auto timed_out = spawn_result{.how = ending::timed_out, .timeout = child_timeout}.describe();

@@ -5,7 +5,9 @@
 // spawned through harness::spawn on a thread of its own while this process
 // measures. Three transports carry the same byte stream between the two
 // processes: a ring in a Boost.Interprocess managed segment (ring.hpp), a
-// pipe, and a Unix-domain socket; memcpy within one process is the limit.
+// pipe, and a Unix-domain socket, and so do two kinds of message queue:
+// Boost.Interprocess's and the kernel's POSIX one (queues.hpp); memcpy within
+// one process is the limit.
 // A 64-byte round trip also goes through one slot of a segment, woken by a
 // condition, a semaphore or a spinning reader (handoff.hpp); and a lock is
 // handed back and forth between the two processes.
@@ -13,6 +15,9 @@
 //   throughput/T/SIZE  this process sends SIZE-byte messages, the peer reads them
 //   latency/T          a 64-byte message goes to the peer and comes back
 //   handoff/L          this process and the peer take lock L in turns
+//   durable/W/SIZE     SIZE bytes of a file rewritten and made durable: write +
+//                      fsync, a managed_mapped_file's flush(), a region's
+//                      synchronous flush (durable.hpp)
 //   alloc/A            256 blocks of 64 B allocated, then freed, in one process
 //   spawn/true         /bin/true started and waited for
 //   spawn/chapter      chapter 01's program started as a child on a segment of
@@ -36,6 +41,8 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
+#include <mqueue.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -56,7 +63,9 @@
 #include "harness/spawn.hpp"
 #include "harness/temp_folder.hpp"
 #include "lesson.hpp"  // chapter 01's: segment_size, block_size, greeting
+#include "durable.hpp"
 #include "handoff.hpp"
+#include "queues.hpp"
 #include "ring.hpp"
 
 namespace bip = boost::interprocess;
@@ -259,6 +268,79 @@ class socket_link {
   int fds_[2] = {-1, -1};
 };
 
+// Boost.Interprocess message_queues, one each way (queues.hpp), removed
+// however the benchmark ends.
+class message_queue_link {
+ public:
+  message_queue_link()
+      : to_owner_(harness::unique_name("bench")),
+        from_owner_(harness::unique_name("bench")),
+        to_peer_(bip::create_only, to_owner_.c_str(), ch08::queue_depth, ch08::queue_message_size,
+                 harness::owner_only()),
+        from_peer_(bip::create_only, from_owner_.c_str(), ch08::queue_depth, ch08::queue_message_size,
+                   harness::owner_only()),
+        stream_({to_peer_}, {from_peer_}) {}
+
+  std::vector<std::string> peer_args() const { return {"message_queue", to_owner_.name(), from_owner_.name()}; }
+  std::vector<int> peer_fds() const { return {}; }
+  void await_ready(const std::atomic<bool>&) { expect_ready(*this); }
+  void send(const char* from, std::size_t n) { stream_.send(from, n); }
+  bool receive(char* to, std::size_t n) { return stream_.receive(to, n); }
+  void finish() { stream_.finish(); }
+  void abort() { stream_.abort(); }
+  void peer_ended() { stream_.peer_ended(); }
+
+ private:
+  harness::owner<bip::message_queue> to_owner_, from_owner_;
+  bip::message_queue to_peer_, from_peer_;
+  ch08::queue_stream<ch08::boost_queue> stream_;
+};
+
+// A POSIX message queue whose name is gone as soon as it exists: only its
+// descriptor, which the peer inherits, reaches it, so nothing can be left
+// behind (the sweep does not see the kernel's message queues).
+class unnamed_posix_queue {
+ public:
+  unnamed_posix_queue() {
+    const std::string name = "/" + harness::unique_name("bench");
+    mq_attr attributes{};
+    attributes.mq_maxmsg = ch08::queue_depth;
+    attributes.mq_msgsize = ch08::queue_message_size;
+    queue_ = ::mq_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600, &attributes);
+    if (queue_ == static_cast<mqd_t>(-1))
+      throw std::runtime_error(std::string("mq_open failed: ") + std::strerror(errno));
+    ::mq_unlink(name.c_str());
+  }
+  ~unnamed_posix_queue() { ::mq_close(queue_); }
+  unnamed_posix_queue(const unnamed_posix_queue&) = delete;
+  unnamed_posix_queue& operator=(const unnamed_posix_queue&) = delete;
+  mqd_t descriptor() const { return queue_; }
+
+ private:
+  mqd_t queue_;
+};
+
+// POSIX message queues, one each way: the peer inherits both descriptors.
+class posix_queue_link {
+ public:
+  posix_queue_link() : stream_({to_peer_.descriptor()}, {from_peer_.descriptor()}) {}
+
+  std::vector<std::string> peer_args() const {
+    return {"posix_mq", harness::text(to_peer_.descriptor()), harness::text(from_peer_.descriptor())};
+  }
+  std::vector<int> peer_fds() const { return {to_peer_.descriptor(), from_peer_.descriptor()}; }
+  void await_ready(const std::atomic<bool>&) { expect_ready(*this); }
+  void send(const char* from, std::size_t n) { stream_.send(from, n); }
+  bool receive(char* to, std::size_t n) { return stream_.receive(to, n); }
+  void finish() { stream_.finish(); }
+  void abort() { stream_.abort(); }
+  void peer_ended() { stream_.peer_ended(); }
+
+ private:
+  unnamed_posix_queue to_peer_, from_peer_;
+  ch08::queue_stream<ch08::posix_queue> stream_;
+};
+
 // ---- the peer process, from the measuring side ------------------------------
 
 //! [peer]
@@ -340,6 +422,12 @@ void guarded(benchmark::State& state, Body&& body) {
     while (!message.empty() && message.back() == '\n') message.pop_back();
     state.SkipWithError(message.c_str());
   }
+}
+
+// A benchmark whose body may throw: a failed benchmark when it does.
+template <void (*Body)(benchmark::State&)>
+void guarded_benchmark(benchmark::State& state) {
+  guarded(state, [&] { Body(state); });
 }
 
 //! [memcpy]
@@ -726,9 +814,13 @@ void register_benchmarks(bool smoke) {
   sizes(benchmark::RegisterBenchmark("throughput/ring", throughput<ring_link>));
   sizes(benchmark::RegisterBenchmark("throughput/pipe", throughput<pipe_link>));
   sizes(benchmark::RegisterBenchmark("throughput/socket", throughput<socket_link>));
+  sizes(benchmark::RegisterBenchmark("throughput/message_queue", throughput<message_queue_link>));
+  sizes(benchmark::RegisterBenchmark("throughput/posix_mq", throughput<posix_queue_link>));
   benchmark::RegisterBenchmark("latency/ring", latency<ring_link>)->UseRealTime();
   benchmark::RegisterBenchmark("latency/pipe", latency<pipe_link>)->UseRealTime();
   benchmark::RegisterBenchmark("latency/socket", latency<socket_link>)->UseRealTime();
+  benchmark::RegisterBenchmark("latency/message_queue", latency<message_queue_link>)->UseRealTime();
+  benchmark::RegisterBenchmark("latency/posix_mq", latency<posix_queue_link>)->UseRealTime();
   benchmark::RegisterBenchmark("latency/condition", latency<segment_link<ch08::condition_slot>>)->UseRealTime();
   benchmark::RegisterBenchmark("latency/semaphore", latency<segment_link<ch08::semaphore_slot>>)->UseRealTime();
   benchmark::RegisterBenchmark("latency/spin", latency<segment_link<ch08::spin_slot>>)->UseRealTime();
@@ -747,6 +839,17 @@ void register_benchmarks(bool smoke) {
   benchmark::RegisterBenchmark("alloc/simple_seq_fit", alloc_segment<seq_fit_segment>)->UseRealTime();
   benchmark::RegisterBenchmark("alloc/node_allocator", alloc_pool<node_allocator>)->UseRealTime();
   benchmark::RegisterBenchmark("alloc/adaptive_pool", alloc_pool<adaptive_pool>)->UseRealTime();
+  // 4 KiB and 1 MiB written and made durable; the smoke test takes the smaller.
+  const auto durable_sizes = [smoke](benchmark::internal::Benchmark* b) {
+    b->Arg(4 << 10);
+    if (!smoke) b->Arg(1 << 20);
+    b->UseRealTime()->Unit(benchmark::kMicrosecond);
+  };
+  durable_sizes(benchmark::RegisterBenchmark("durable/write_fsync", guarded_benchmark<ch08::durable_write_fsync>));
+  durable_sizes(
+      benchmark::RegisterBenchmark("durable/mapped_file_flush", guarded_benchmark<ch08::durable_mapped_file_flush>));
+  durable_sizes(
+      benchmark::RegisterBenchmark("durable/region_flush_sync", guarded_benchmark<ch08::durable_region_flush_sync>));
   // A spawn takes a millisecond or so: microseconds read better than nanoseconds.
   benchmark::RegisterBenchmark("spawn/true", spawn_true)->UseRealTime()->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("spawn/chapter", spawn_chapter)->UseRealTime()->Unit(benchmark::kMicrosecond);
@@ -780,6 +883,12 @@ class peer_channel {
   Channel* in_;
   Channel* out_;
 };
+
+// Opens the message queue `name` into `queue` (a message_queue cannot be moved).
+void open_queue(std::optional<bip::message_queue>& queue, const std::string& name) {
+  harness::check_object_name(name, "the queue name");
+  harness::attempt("open message queue '" + name + "'", [&] { queue.emplace(bip::open_only, name.c_str()); });
+}
 
 // The peer's end of a pipe pair or a socket: descriptors it inherited.
 class peer_fds {
@@ -875,13 +984,15 @@ void take_turns(const std::string& segment_name, const std::string& lock_name) {
 }
 
 // ipclab-bench peer sink|echo SIZE ring|condition|semaphore|spin SEGMENT | pipe IN OUT | socket FD
+//                                  | message_queue IN OUT | posix_mq IN OUT
 // ipclab-bench peer handoff mutex|named_mutex|sharable_mutex|file_lock SEGMENT NAME|PATH|-
 int run_peer(const std::vector<std::string>& args) {
   const std::string program = "ipclab-bench";
   try {
     const auto usage = [] {
       return harness::usage_error(
-          "usage: ipclab-bench peer sink|echo SIZE ring|condition|semaphore|spin SEGMENT | pipe IN OUT | socket FD, "
+          "usage: ipclab-bench peer sink|echo SIZE ring|condition|semaphore|spin SEGMENT | pipe IN OUT | socket FD "
+          "| message_queue IN OUT | posix_mq IN OUT, "
           "or ipclab-bench peer handoff mutex|named_mutex|sharable_mutex|file_lock SEGMENT NAME|PATH|-");
     };
     if (args.size() == 4 && args[0] == "handoff") {
@@ -913,6 +1024,15 @@ int run_peer(const std::vector<std::string>& args) {
       serve_channel<ch08::spin_slot>(args[3], args[0], size);
     } else if (args[2] == "pipe" && args.size() == 5) {
       peer_fds link(fd(args[3]), fd(args[4]));
+      serve(link, args[0], size);
+    } else if (args[2] == "message_queue" && args.size() == 5) {
+      std::optional<bip::message_queue> in, out;
+      open_queue(in, args[3]);
+      open_queue(out, args[4]);
+      ch08::queue_stream<ch08::boost_queue> link({*out}, {*in});
+      serve(link, args[0], size);
+    } else if (args[2] == "posix_mq" && args.size() == 5) {
+      ch08::queue_stream<ch08::posix_queue> link({fd(args[4])}, {fd(args[3])});
       serve(link, args[0], size);
     } else if (args[2] == "socket" && args.size() == 4) {
       peer_fds link(fd(args[3]), fd(args[3]));

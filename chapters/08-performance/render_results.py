@@ -9,7 +9,9 @@ latency of each transport (the byte streams, and one slot of a segment woken
 by a condition, a semaphore or a spinning reader) with its ratio to the pipe,
 the time one handoff of a contended lock between two processes takes with
 each kind of lock, with its ratio to interprocess_mutex's, the cost of an
-allocation and deallocation with each allocator with its ratio to malloc, and
+allocation and deallocation with each allocator with its ratio to malloc, the
+time to rewrite part of a file and flush it three ways, with its ratio to
+write + fsync, and
 the wall time of one spawn (start a process, wait for it to exit) of chapter
 01's child with its ratio to /bin/true's, each table followed by the same
 figures in words. --markdown writes the same text to FILE; --fragments writes
@@ -33,12 +35,14 @@ import statistics
 import subprocess
 import sys
 
-TRANSPORTS = ["ring", "pipe", "socket"]
+TRANSPORTS = ["ring", "pipe", "socket", "message_queue", "posix_mq"]
 TRANSPORT_NAMES = {
     "memcpy": "memcpy (one process)",
     "ring": "shared-memory ring",
     "pipe": "pipe",
     "socket": "Unix-domain socket",
+    "message_queue": "Boost `message_queue` (8 KiB messages)",
+    "posix_mq": "POSIX message queue (8 KiB messages)",
     "condition": "segment slot, mutex + condition",
     "semaphore": "segment slot, two semaphores",
     "spin": "segment slot, atomic flag (spin, then yield)",
@@ -52,10 +56,16 @@ LOCK_NAMES = {
     "file_lock": "`file_lock` (fcntl on a file)",
 }
 ALLOCATORS = ["malloc", "rbtree_best_fit", "simple_seq_fit", "node_allocator", "adaptive_pool"]
+DURABLE = ["write_fsync", "mapped_file_flush", "region_flush_sync"]
+DURABLE_NAMES = {
+    "write_fsync": "`pwrite()` + `fsync()`",
+    "mapped_file_flush": "`managed_mapped_file`: write in place + `flush()` (msync MS_ASYNC)",
+    "region_flush_sync": "`mapped_region`: write in place + `flush(0, 0, false)` (msync MS_SYNC)",
+}
 SPAWNED = ["true", "chapter"]
 SPAWNED_NAMES = {"true": "`/bin/true`", "chapter": "chapter 01's child (`ipclab-ch01 child SEGMENT HANDLE`)"}
 # Google Benchmark appends what a benchmark sets apart from the defaults: a minimum time, a kind of time.
-NAME = re.compile(r"^(throughput|latency|handoff|alloc|spawn)/(\w+)(?:/(\d+))?(?:/min_time:[\d.]+)?"
+NAME = re.compile(r"^(throughput|latency|handoff|alloc|durable|spawn)/(\w+)(?:/(\d+))?(?:/min_time:[\d.]+)?"
                   r"(?:/(?:real|manual)_time)?$")
 NS_PER_UNIT = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 # Figures read from a benchmark beside its main one: not benchmarks of their own.
@@ -81,6 +91,12 @@ def rate_text(bytes_per_second):
 
 def us(ns):
     return f"{ns / 1000:.3g}"
+
+
+def us_plain(ns):
+    """Microseconds, 3 significant digits, never in exponent notation (2000, not 2e+03)."""
+    micro = ns / 1000
+    return f"{micro:.3g}" if micro < 1000 else f"{micro:.0f}"
 
 
 def ns_text(ns):
@@ -123,7 +139,7 @@ def load(path):
             value = run["real_time"] * NS_PER_UNIT[run.get("time_unit", "ns")]
             samples.setdefault(("handoff_mean", name, size), []).append(value)
             value = run.get("median_ns", value)
-        elif kind in ("latency", "spawn"):  # ns for one round trip, or for one spawn from start to exit
+        elif kind in ("latency", "spawn", "durable"):  # ns for a round trip, a spawn, a durable write
             value = run["real_time"] * NS_PER_UNIT[run.get("time_unit", "ns")]
             if kind == "latency" and run["real_time"] > 0 and "cpu_time" in run:
                 # The share of the wall time the measuring process was on a CPU: a spinner alone on its
@@ -176,6 +192,8 @@ def fragments(context, results):
         handoff_pieces(pieces, results)
     if "alloc" in kinds:
         alloc_pieces(pieces, results)
+    if "durable" in kinds:
+        durable_pieces(pieces, results)
     if "spawn" in kinds:
         spawn_pieces(pieces, results)
     return {name: text for name, text in pieces.items() if text}
@@ -206,13 +224,14 @@ TITLES = {
     "latency": "### Round trip of a 64-byte message",
     "handoff": "### Handing a contended lock to the other process",
     "alloc": "### Allocating and freeing a 64-byte block, in one process",
+    "durable": "### Rewriting part of a file and flushing it",
     "spawn": "### Starting a process and waiting for it",
 }
 
 # Every piece the chapter page includes (\includedoc ch08-NAME.md), in order. A table without results reads
 # as this; a words piece without its figures is written empty.
 PAGE_PIECES = ["measured", "throughput", "throughput-words", "latency", "latency-words", "handoff", "handoff-words",
-               "alloc", "alloc-words", "spawn", "spawn-words"]
+               "alloc", "alloc-words", "durable", "durable-words", "spawn", "spawn-words"]
 NOT_MEASURED = "Not measured in this results file: `./ipclab bench --save` measures it."
 
 
@@ -252,6 +271,12 @@ def throughput_pieces(pieces, results):
                      f"{speed_text(ring, memcpy, True)} than memcpy within one process ({rate_text(memcpy)}), "
                      f"and {speed_text(ring, pipe, True)} than the pipe ({rate_text(pipe)}); "
                      f"the socket moves {rate_text(sock)}, {speed_text(sock, pipe, True)} than the pipe.")
+        boost_queue = value(results, "throughput", "message_queue", size)
+        posix_queue = value(results, "throughput", "posix_mq", size)
+        if None not in (boost_queue, posix_queue):
+            words.append(f"- At {size_text(size)} a message, Boost's `message_queue` moves {rate_text(boost_queue)} "
+                         f"({speed_text(boost_queue, pipe, True)} than the pipe) and a POSIX queue "
+                         f"{rate_text(posix_queue)} ({speed_text(posix_queue, pipe, True)}).")
     pieces["throughput-words"] = "\n".join(words)
 
 
@@ -272,13 +297,21 @@ def latency_pieces(pieces, results):
     pieces["latency"] = ratio_table(results, "latency", TRANSPORTS + SLOTS, "pipe",
                                     "| transport | round trip, µs | against the pipe |", TRANSPORT_NAMES, us)
     words = []
-    latencies = [value(results, "latency", name) for name in TRANSPORTS]
+    latencies = [value(results, "latency", name) for name in ["ring", "pipe", "socket"]]
     if None not in latencies:
         ring, pipe, sock = latencies
         words.append(
             f"- A round trip takes {us(ring)} µs through the ring, {us(pipe)} µs through the pipe "
             f"and {us(sock)} µs through the socket: the ring is {speed_text(ring, pipe, False)} than the pipe, "
             f"the socket {speed_text(sock, pipe, False)}.")
+    queues = [value(results, "latency", name) for name in ["pipe", "message_queue", "posix_mq"]]
+    if None not in queues:
+        pipe, boost_queue, posix_queue = queues
+        words.append(
+            f"- Through message queues, a round trip takes {us(boost_queue)} µs with Boost's `message_queue` "
+            f"({speed_text(boost_queue, pipe, False)} than the pipe) and {us(posix_queue)} µs with a POSIX queue "
+            f"({speed_text(posix_queue, pipe, False)}): Boost's queue is a mutex and two conditions in a segment, "
+            f"woken through futexes like the slot woken by a condition; a POSIX queue is one system call a message.")
     slots = [value(results, "latency", name) for name in ["pipe"] + SLOTS]
     if None not in slots:
         pipe, condition, semaphore, spin = slots
@@ -335,6 +368,31 @@ def alloc_pieces(pieces, results):
                            for name, ns in costs.items() if name != "malloc")
         pieces["alloc-words"] = (f"- malloc and free take {ns_text(malloc)} ns a block; in a managed segment: "
                                  f"{others}.")
+
+
+def durable_pieces(pieces, results):
+    sizes = sorted({size for kind, _, size in results if kind == "durable"})
+    rows = ["| bytes | how | one write and flush, µs | against write + fsync |", "| ---: | --- | ---: | ---: |"]
+    for size in sizes:
+        base = value(results, "durable", "write_fsync", size)
+        for name in DURABLE:
+            key = ("durable", name, size)
+            if key in results:
+                against = "" if name == "write_fsync" else speed_text(results[key]["value"], base, False)
+                rows.append(f"| {size_text(size)} | {DURABLE_NAMES[name]} | {cell(results, key, us_plain)} | {against} |")
+    pieces["durable"] = "\n".join(rows)
+    words = []
+    for size in sizes:
+        fsync, asynchronous, synchronous = (value(results, "durable", name, size) for name in DURABLE)
+        if None in (fsync, asynchronous, synchronous):
+            continue
+        words.append(
+            f"- Rewriting {size_text(size)}: `write` + `fsync` takes {us_plain(fsync)} µs; a managed_mapped_file's "
+            f"`flush()` returns after {us_plain(asynchronous)} µs ({speed_text(asynchronous, fsync, False)}), because it "
+            f"only schedules the write-back (msync MS_ASYNC): the bytes are not yet on the disk when it returns; "
+            f"the synchronous `flush(0, 0, false)` of a mapped_region, which waits like fsync, takes "
+            f"{us_plain(synchronous)} µs ({speed_text(synchronous, fsync, False)}).")
+    pieces["durable-words"] = "\n".join(words)
 
 
 def spawn_pieces(pieces, results):

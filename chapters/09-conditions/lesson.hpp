@@ -34,7 +34,7 @@ inline constexpr unsigned long until_closed = 1'000'000;
 /// How long any process waits for another before it calls it gone: the
 /// producer for a free slot or the roll call, a consumer for the start or a
 /// message. Long enough for a loaded machine to start a process.
-inline constexpr std::chrono::milliseconds patience{2000};
+inline std::chrono::milliseconds patience() { return harness::patience(std::chrono::milliseconds{2000}); }
 /// The parent's last wait, for a notify that nobody is left to send.
 inline constexpr std::chrono::milliseconds short_wait{300};
 
@@ -156,7 +156,7 @@ inline boost::posix_time::ptime deadline_after(std::chrono::milliseconds wait) {
 }
 
 /// The deadline of every wait on a peer: `patience` from now.
-inline boost::posix_time::ptime deadline() { return deadline_after(patience); }
+inline boost::posix_time::ptime deadline() { return deadline_after(patience()); }
 
 /// Whole milliseconds since `start`.
 inline long long ms_since(std::chrono::steady_clock::time_point start) {
@@ -167,12 +167,12 @@ inline long long ms_since(std::chrono::steady_clock::time_point start) {
 /// before its deadline. timed_wait returns the predicate's value at the
 /// deadline: true then means that the change came, but no notify did.
 inline bool in_time(bool ready, std::chrono::steady_clock::time_point asked) {
-  return ready && ms_since(asked) < patience.count();
+  return ready && ms_since(asked) < patience().count();
 }
 
 /// Consumer: an invariant_error unless its wait was in_time().
 inline void expect_in_time(bool ready, std::chrono::steady_clock::time_point asked) {
-  harness::expect(in_time(ready, asked), "no notify within ", patience.count(),
+  harness::expect(in_time(ready, asked), "no notify within ", patience().count(),
                   " ms: is the producer alive, and does it notify?");
 }
 

@@ -36,7 +36,7 @@ inline constexpr unsigned takers = 3;
 /// How long a process waits for its peer (a post, or the peer reaching a
 /// point) before it gives up: far longer than a clean run needs, and short
 /// enough that a run whose peer died fails soon.
-inline constexpr std::chrono::milliseconds patience{2000};
+inline std::chrono::milliseconds patience() { return harness::patience(std::chrono::milliseconds{2000}); }
 
 //! [ring]
 /// The bounded buffer of Boost's doc_anonymous_semaphore_shared_data.hpp: a
@@ -104,14 +104,14 @@ inline boost::posix_time::ptime deadline_after(std::chrono::milliseconds wait) {
 /// A resource_error unless `got` (a timed wait's result) is true: no peer
 /// posted `what` within `patience` (it died or hung; the parent names it).
 inline void expect_in_time(bool got, std::string_view what) {
-  if (!got) throw harness::resource_error(harness::text("waited ", patience.count(), " ms for ", what, " in vain"));
+  if (!got) throw harness::resource_error(harness::text("waited ", patience().count(), " ms for ", what, " in vain"));
 }
 
 /// Polls `ready()` every millisecond until it holds (true) or `patience`
 /// passes (false).
 template <class Ready>
 bool wait_until(Ready ready) {
-  const auto give_up = std::chrono::steady_clock::now() + patience;
+  const auto give_up = std::chrono::steady_clock::now() + patience();
   while (!ready()) {
     if (std::chrono::steady_clock::now() > give_up) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));

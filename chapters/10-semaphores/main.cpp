@@ -54,9 +54,9 @@ unsigned produce(ch10::ring& ring) {
   for (unsigned message = 1; message <= ch10::messages; ++message) {
     if (!ring.nempty.try_wait()) {  // the ring is full: wait until the consumer posts a free slot
       ++ring.full_waits;
-      if (!ring.nempty.timed_wait(ch10::deadline_after(ch10::patience))) return message - 1;
+      if (!ring.nempty.timed_wait(ch10::deadline_after(ch10::patience()))) return message - 1;
     }
-    if (!ring.mutex.timed_wait(ch10::deadline_after(ch10::patience))) return message - 1;
+    if (!ring.mutex.timed_wait(ch10::deadline_after(ch10::patience()))) return message - 1;
     ring.items[ring.put++ % ch10::capacity] = message;
     //! [todo 3: let go of the ring's mutex, and post the message]
     ring.mutex.post();
@@ -72,10 +72,10 @@ void consume(const harness::role& me, ch10::ring& ring) {
     if (!ring.nstored.try_wait()) {  // the ring is empty: wait until the producer posts a message
       ++ring.empty_waits;
       //! [todo 4: wait for a message, with a deadline]
-      ch10::expect_in_time(ring.nstored.timed_wait(ch10::deadline_after(ch10::patience)), "a message");
+      ch10::expect_in_time(ring.nstored.timed_wait(ch10::deadline_after(ch10::patience())), "a message");
       //! [todo end]
     }
-    ch10::expect_in_time(ring.mutex.timed_wait(ch10::deadline_after(ch10::patience)), "the ring's mutex");
+    ch10::expect_in_time(ring.mutex.timed_wait(ch10::deadline_after(ch10::patience())), "the ring's mutex");
     received.push_back(ring.items[ring.taken++ % ch10::capacity]);
     ring.mutex.post();
     ring.nempty.post();  // one more free slot: it wakes the producer if it waits
@@ -105,7 +105,7 @@ void child(const harness::role& me) {
                                            [&] { return named_semaphore(open_only, task.name.c_str()); });
   me.step("opened named semaphore ", task.name);
   if (task.action == "hold") {
-    ch10::expect_in_time(slots.timed_wait(ch10::deadline_after(ch10::patience)), "a slot");
+    ch10::expect_in_time(slots.timed_wait(ch10::deadline_after(ch10::patience())), "a slot");
     me.step("holding a slot of ", task.name, "; dying by SIGKILL");
     ::raise(SIGKILL);  // no destructor runs; nothing would post the slot back anyway
   }

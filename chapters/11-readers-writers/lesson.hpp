@@ -30,7 +30,7 @@ inline constexpr int readers = 3;
 inline constexpr unsigned long most_readers = 8;
 /// How long a child waits for its peers (a lock, or the others reaching a
 /// point) before it gives up: far longer than a clean run needs.
-inline constexpr std::chrono::milliseconds patience{2000};
+inline std::chrono::milliseconds patience() { return harness::patience(std::chrono::milliseconds{2000}); }
 /// How long the parent tries the lock a dead reader holds before it gives up.
 inline constexpr std::chrono::milliseconds parent_patience{300};
 /// What the writer writes, as version 1.
@@ -98,7 +98,7 @@ inline boost::posix_time::ptime deadline_after(std::chrono::milliseconds wait) {
 /// invariant. A peer that died or hung is the usual cause, and the parent
 /// names that peer; its own "invariant failed" is the run's one verdict.
 inline harness::resource_error not_in_time(std::string_view what) {
-  return harness::resource_error(harness::text("waited ", patience.count(), " ms for ", what, " in vain"));
+  return harness::resource_error(harness::text("waited ", patience().count(), " ms for ", what, " in vain"));
 }
 
 /// Child: a resource_error unless `got` (a timed lock's result) is true.
@@ -110,7 +110,7 @@ inline void expect_in_time(bool got, std::string_view what) {
 /// resource_error when `patience` passes first (a peer died or hung).
 template <class Ready>
 void wait_until(std::string_view what, Ready ready) {
-  const auto give_up = std::chrono::steady_clock::now() + patience;
+  const auto give_up = std::chrono::steady_clock::now() + patience();
   while (!ready()) {
     if (std::chrono::steady_clock::now() > give_up) throw not_in_time(what);
     std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -48,7 +48,7 @@ void parent(const harness::role& me) {
 void read(const harness::role& me, ch11::board& board, int readers) {
   //! [todo 4: take a sharable lock on the board's mutex, with a deadline]
   // Any number of processes hold a sharable lock at once; it waits only while a writer owns the mutex
-  sharable_lock<interprocess_upgradable_mutex> lock(board.mutex, ch11::deadline_after(ch11::patience));
+  sharable_lock<interprocess_upgradable_mutex> lock(board.mutex, ch11::deadline_after(ch11::patience()));
   //! [todo end]
   ch11::expect_in_time(lock.owns(), "a sharable lock on the board");
   const int inside = ch11::count_in(board);  // ++readers_inside, and the most at once
@@ -63,7 +63,7 @@ void read(const harness::role& me, ch11::board& board, int readers) {
   ch11::wait_until("the writer to write", [&] { return board.writer_inside.load(); });
   ++board.readers_at_door;
   // The writer owns the mutex now: this sharable lock waits until it lets go
-  ch11::expect_in_time(lock.timed_lock(ch11::deadline_after(ch11::patience)), "the writer to let go");
+  ch11::expect_in_time(lock.timed_lock(ch11::deadline_after(ch11::patience())), "the writer to let go");
   harness::expect(!board.writer_inside, "a reader got in while the writer was writing");
   me.step("came back and read version ", fact("version", board.version), ": '", board.text, "'");
 }
@@ -73,11 +73,11 @@ void read(const harness::role& me, ch11::board& board, int readers) {
 void write(const harness::role& me, ch11::board& board, int readers) {
   ch11::wait_until("all readers to be inside", [&] { return board.readers_inside == readers; });
   // An upgradable lock shares the mutex with readers; only one process at a time holds one
-  upgradable_lock<interprocess_upgradable_mutex> upgradable(board.mutex, ch11::deadline_after(ch11::patience));
+  upgradable_lock<interprocess_upgradable_mutex> upgradable(board.mutex, ch11::deadline_after(ch11::patience()));
   ch11::expect_in_time(upgradable.owns(), "an upgradable lock on the board");
   me.step("holding the upgradable lock beside ", fact("readers_beside", board.readers_inside.load()), " readers");
   board.writer_waiting = true;
-  auto deadline = ch11::deadline_after(ch11::patience);  // a variable: Boost 1.74 takes it by non-const reference
+  auto deadline = ch11::deadline_after(ch11::patience());  // a variable: Boost 1.74 takes it by non-const reference
   //! [todo 5: upgrade to exclusive ownership, with a deadline]
   // The upgrade waits until every reader has left, and no new reader gets in meanwhile
   scoped_lock<interprocess_upgradable_mutex> exclusive(std::move(upgradable), deadline);
@@ -103,7 +103,7 @@ void child(const harness::role& me) {
   if (task.action == "hold") {  // processes that share only a name: the mutex is opened by it
     named_sharable_mutex mutex = harness::attempt("open named sharable mutex '" + task.name + "'",
                                                   [&] { return named_sharable_mutex(open_only, task.name.c_str()); });
-    ch11::expect_in_time(mutex.timed_lock_sharable(ch11::deadline_after(ch11::patience)), "a sharable lock");
+    ch11::expect_in_time(mutex.timed_lock_sharable(ch11::deadline_after(ch11::patience())), "a sharable lock");
     me.step("holding a sharable lock on ", task.name, "; dying by SIGKILL");
     ::raise(SIGKILL);  // no destructor runs: the reader count it added stays
   }

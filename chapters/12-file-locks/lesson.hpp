@@ -32,7 +32,7 @@ inline constexpr unsigned long depth = 3;
 /// The deepest a child accepts on its command line.
 inline constexpr unsigned long most_depth = 64;
 /// How long a process waits for a lock before it gives up.
-inline constexpr std::chrono::milliseconds patience{5000};
+inline std::chrono::milliseconds patience() { return harness::patience(std::chrono::milliseconds{5000}); }
 /// The file the processes lock, in the run's temporary folder.
 inline constexpr const char* file_name = "shared.txt";
 /// What a probe writes to the file without asking for the lock.
@@ -113,7 +113,7 @@ inline boost::posix_time::ptime deadline_after(std::chrono::milliseconds wait) {
 /// A resource_error unless `got` (a timed lock's result) is true: another
 /// process held `what` for all of `patience`.
 inline void expect_in_time(bool got, std::string_view what) {
-  if (!got) throw harness::resource_error(harness::text("waited ", patience.count(), " ms for ", what, " in vain"));
+  if (!got) throw harness::resource_error(harness::text("waited ", patience().count(), " ms for ", what, " in vain"));
 }
 
 /// Parent: an invariant_error unless the holding child died by SIGKILL.

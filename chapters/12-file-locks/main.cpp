@@ -38,7 +38,7 @@ void parent(const harness::role& me) {
   {
     //! [todo 3: lock the file exclusively, with a deadline]
     // timed_lock (here through scoped_lock) retries try_lock until the deadline
-    scoped_lock<file_lock> exclusive(lock, ch12::deadline_after(ch12::patience));
+    scoped_lock<file_lock> exclusive(lock, ch12::deadline_after(ch12::patience()));
     //! [todo end]
     ch12::expect_in_time(exclusive.owns(), "the file lock");
     harness::expect_equal("what the probe found", me.run_child({"probe", file}), ch12::probe_line(false, false));
@@ -48,7 +48,7 @@ void parent(const harness::role& me) {
   }
   {
     // The scoped lock is gone; file locks do not convert, so this is a fresh sharable lock
-    sharable_lock<file_lock> shared(lock, ch12::deadline_after(ch12::patience));
+    sharable_lock<file_lock> shared(lock, ch12::deadline_after(ch12::patience()));
     ch12::expect_in_time(shared.owns(), "a sharable file lock");
     harness::expect_equal("what the probe found", me.run_child({"probe", file}), ch12::probe_line(false, true));
     me.step("held sharable: the probe shared it, but could not lock it exclusively");
@@ -66,14 +66,14 @@ void nest(const harness::role& me, ch12::nesting& nesting, named_mutex& plain, u
           unsigned long depth) {
   //! [todo 4: lock the recursive mutex, with a deadline, at every level]
   // The process that holds a recursive mutex may lock it again; each lock needs its own unlock
-  scoped_lock<interprocess_recursive_mutex> lock(nesting.mutex, ch12::deadline_after(ch12::patience));
+  scoped_lock<interprocess_recursive_mutex> lock(nesting.mutex, ch12::deadline_after(ch12::patience()));
   //! [todo end]
   ch12::expect_in_time(lock.owns(), "the recursive mutex");
   nesting.deepest = level;
   if (level < depth) return nest(me, nesting, plain, level + 1, depth);  // each level unlocks as it returns
   me.step("holding the recursive mutex ", fact("depth", level), " times");
   // A named_mutex is not recursive: while this process holds it, its own try_lock() is false
-  scoped_lock<named_mutex> once(plain, ch12::deadline_after(ch12::patience));
+  scoped_lock<named_mutex> once(plain, ch12::deadline_after(ch12::patience()));
   ch12::expect_in_time(once.owns(), "the named mutex");
   harness::expect(!plain.try_lock(), "the named mutex let its owner lock it twice");
   me.step("the named mutex refused its own owner a second lock");
@@ -97,7 +97,7 @@ void child(const harness::role& me) {
                                     [&] { return file_lock(task.file.c_str()); });
   me.step("opened a file lock on ", task.file);
   if (task.action == "hold") {
-    ch12::expect_in_time(lock.timed_lock(ch12::deadline_after(ch12::patience)), "the file lock");
+    ch12::expect_in_time(lock.timed_lock(ch12::deadline_after(ch12::patience())), "the file lock");
     me.step("holding the file lock; dying by SIGKILL");
     ::raise(SIGKILL);  // no destructor runs; the kernel releases the lock
   }

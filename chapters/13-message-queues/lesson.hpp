@@ -33,7 +33,7 @@ static_assert(producers * per_producer > capacity, "the producers must find the 
 inline constexpr unsigned long most_producer = 99;
 /// How long a process waits for its peer before it gives up: far longer than
 /// a clean run needs, short enough that a run whose peer died fails soon.
-inline constexpr std::chrono::milliseconds patience{2000};
+inline std::chrono::milliseconds patience() { return harness::patience(std::chrono::milliseconds{2000}); }
 /// The longest wait a receiving child accepts on its command line.
 inline constexpr unsigned long most_wait_ms = 60000;
 /// How long the dying receiver waits in receive before it is killed.
@@ -109,14 +109,15 @@ inline boost::posix_time::ptime deadline_after(std::chrono::milliseconds wait) {
 }
 
 /// A resource_error unless `got` (a timed call's result) is true.
-inline void expect_in_time(bool got, std::string_view what, std::chrono::milliseconds waited = patience) {
-  if (!got) throw harness::resource_error(harness::text("waited ", waited.count(), " ms for ", what, " in vain"));
+inline void expect_in_time(bool got, std::string_view what, std::chrono::milliseconds waited = std::chrono::milliseconds(0)) {
+  const auto wait = waited.count() ? waited : patience();
+  if (!got) throw harness::resource_error(harness::text("waited ", wait.count(), " ms for ", what, " in vain"));
 }
 
 /// Polls `ready()` every millisecond until it holds (true) or `patience` passes (false).
 template <class Ready>
 bool wait_until(Ready ready) {
-  const auto give_up = std::chrono::steady_clock::now() + patience;
+  const auto give_up = std::chrono::steady_clock::now() + patience();
   while (!ready()) {
     if (std::chrono::steady_clock::now() > give_up) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
