@@ -87,8 +87,8 @@ TEST(Chapter15Program, ParentRoleExitsZeroAndRemovesItsFolder) {
   EXPECT_NE(support::fact(run, "parent", "heap_before"), support::fact(run, "parent", "heap_after"));
   EXPECT_EQ(support::fact(run, "child", "walked"), "1 2 3 4 5");
   EXPECT_EQ(support::fact(run, "child", "built_at"), support::fact(run, "parent", "built_at"));
-  support::expect_different_bases(as_number(support::fact(run, "child", "base")),
-                                  as_number(support::fact(run, "parent", "built_at")));
+  support::expect_different_heap_blocks(as_number(support::fact(run, "child", "base")),
+                                        as_number(support::fact(run, "parent", "built_at")));
   const fs::path image = support::fact(run, "parent", "segment");
   EXPECT_TRUE(image.parent_path().filename().string().starts_with("ipclab-ch15-")) << image;
   EXPECT_FALSE(fs::exists(image.parent_path())) << "the run's folder was left behind";
@@ -284,7 +284,7 @@ TEST(ExternalBuffer, AChildLoadsTheSavedBufferAtAnotherAddressAndWalksTheChain) 
     ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
     EXPECT_EQ(child.out, ch15::chain_line(numbers));
     EXPECT_EQ(support::fact(child, "child", "built_at"), harness::text(memory.data()));
-    support::expect_different_bases(as_number(support::fact(child, "child", "base")), as_number(memory.data()));
+    support::expect_different_heap_blocks(as_number(support::fact(child, "child", "base")), as_number(memory.data()));
   }
 }
 

@@ -123,13 +123,35 @@ bool mmap_bases_are_randomised() {
   return !setting.empty() && setting[0] != '0';
 }
 
-void expect_different_bases(std::uintptr_t child_base, std::uintptr_t our_base) {
-  if (mmap_bases_are_randomised()) {
-    EXPECT_NE(child_base, our_base) << "both processes mapped the segment at the same address";
+bool heap_addresses_are_randomised() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  return false;
+#else
+  return mmap_bases_are_randomised();
+#endif
+}
+
+namespace {
+// Expects two addresses to differ where `randomised` says they must, and notes why else.
+void expect_different_addresses(bool randomised, std::uintptr_t child, std::uintptr_t ours, std::string_view what,
+                                std::string_view why_not) {
+  if (randomised) {
+    EXPECT_NE(child, ours) << "both processes placed " << what << " at the same address";
   } else {
-    std::cout << "[   NOTE   ] address randomisation is off here (or Valgrind runs the test): the two "
-                 "processes may map the segment at one address, so that they differ is not checked\n";
+    std::cout << "[   NOTE   ] " << why_not << ": the two processes may place " << what
+              << " at one address, so that they differ is not checked\n";
   }
+}
+}  // namespace
+
+void expect_different_bases(std::uintptr_t child_base, std::uintptr_t our_base) {
+  expect_different_addresses(mmap_bases_are_randomised(), child_base, our_base, "the segment",
+                             "address randomisation is off here (or Valgrind runs the test)");
+}
+
+void expect_different_heap_blocks(std::uintptr_t child_block, std::uintptr_t our_block) {
+  expect_different_addresses(heap_addresses_are_randomised(), child_block, our_block, "the block",
+                             "address randomisation is off here, or a sanitizer's allocator or Valgrind runs the test");
 }
 
 void dirty_free_memory(boost::interprocess::managed_shared_memory& segment) {

@@ -146,6 +146,16 @@ bool mmap_bases_are_randomised();
 /// cannot be checked elsewhere.
 void expect_different_bases(std::uintptr_t child_base, std::uintptr_t our_base);
 
+/// True when a block of the heap lands at an address of its own in each
+/// process: mmap_bases_are_randomised(), and no sanitizer's allocator, which
+/// hands out the same addresses in every process, runs the test.
+bool heap_addresses_are_randomised();
+
+/// Expects a child's block of its heap and this process's to start at
+/// different addresses where heap_addresses_are_randomised(), and says why it
+/// cannot be checked elsewhere.
+void expect_different_heap_blocks(std::uintptr_t child_block, std::uintptr_t our_block);
+
 /// Fills every byte the segment could hand out with 0xAB, then frees it again,
 /// so the next allocate() returns memory that is not zero: code that forgets a
 /// terminating NUL then shows it.
