@@ -183,6 +183,19 @@ std::string role::run_child(const std::vector<std::string>& args) const {
   return child.out;
 }
 
+void expect_all_succeeded(const std::vector<spawn_result>& children) {
+  std::string failed;
+  int count = 0;
+  for (const spawn_result& child : children)
+    if (!child.succeeded()) failed += text(count++ ? "; " : "", "child ", child.pid, " ", role::describe_child(child));
+  expect(count == 0, count, " of ", children.size(), " children did not exit 0: ", failed);
+}
+
+void expect_killed_by(const spawn_result& child, int signal, std::string_view who) {
+  expect(child.how == ending::killed && child.signal == signal, who, " should die by ", signal_name(signal),
+         ", but it ", role::describe_child(child));
+}
+
 int run_chapter(int argc, char** argv, const std::function<void(const role&)>& parent,
                 const std::function<void(const role&)>& child) {
   const std::string program = std::filesystem::path(argc > 0 ? argv[0] : "chapter").filename();

@@ -189,6 +189,15 @@ class role {
   mutable int step_ = 0;
 };
 
+/// For a parent: throws invariant_error naming every child that did not exit
+/// 0 (a killed or hung one with the step it reached), so that the first cause
+/// shows beside the peers that gave up waiting for it.
+void expect_all_succeeded(const std::vector<spawn_result>& children);
+
+/// For a parent: throws invariant_error unless `child`, called `who` ("the
+/// holding child"), died of `signal`, as the lesson means it to.
+void expect_killed_by(const spawn_result& child, int signal, std::string_view who);
+
 /// Where a run stopped, from the facts it reported: " at step 2: opened
 /// segment ..." for the last step that process `pid`, playing `role_name`,
 /// narrated, or " before its first step".

@@ -84,12 +84,6 @@ inline std::size_t first_byte_not(const void* block, std::size_t size, unsigned 
   return intact;
 }
 
-/// Parent: an invariant_error unless the holding child died by SIGKILL.
-inline void expect_killed_by_sigkill(const harness::spawn_result& holder) {
-  harness::expect(holder.how == harness::ending::killed && holder.signal == SIGKILL,
-                  "the holding child should die by SIGKILL, but it ", holder.describe());
-}
-
 /// A deadline `wait` from now for timed_lock(). Boost hands timed_lock's time
 /// to pthread_mutex_timedlock / sem_timedwait, which count from 1970 on the
 /// wall clock (CLOCK_REALTIME): the deadline must be wall-clock time.

@@ -46,8 +46,8 @@ void parent(const harness::role& me) {
   harness::expect_back_to("free memory", segment.get_free_memory(), free_before, "after every block was freed");
   harness::expect(segment.check_sanity(), "the segment's check_sanity() failed after the stress");
   me.step("the counter is ", fact("counter", counter.value), ", free memory is back to ", free_before);
-  // A child locks the counter's interprocess_mutex and dies by SIGKILL holding it
-  ch07::expect_killed_by_sigkill(me.spawn_child({"hold", segment_owner.name(), mutex_owner.name(), "process-mutex"}));
+  harness::expect_killed_by(me.spawn_child({"hold", segment_owner.name(), mutex_owner.name(), "process-mutex"}),
+                            SIGKILL, "the holding child");  // it locks the counter's mutex and dies holding it
   try {
     //! [todo 3: lock the counter's mutex with a deadline]
     // Never lock() a mutex whose holder may be dead: timed_lock gives up at its deadline
@@ -60,8 +60,8 @@ void parent(const harness::role& me) {
     me.step("lock_exception, error code ", fact("lock_error", e.get_error_code()), " (not_recoverable): holder died");
   }
 
-  // A child locks the named_mutex and dies holding it: a semaphore has no owner, nobody is told
-  ch07::expect_killed_by_sigkill(me.spawn_child({"hold", segment_owner.name(), mutex_owner.name(), "named-mutex"}));
+  harness::expect_killed_by(me.spawn_child({"hold", segment_owner.name(), mutex_owner.name(), "named-mutex"}),
+                            SIGKILL, "the holding child");  // a semaphore has no owner: nobody is told
   harness::expect(!mutex.try_lock(), "try_lock took the named mutex its holder died with");
   harness::expect(!mutex.timed_lock(ch07::deadline_after(ch07::patience)), "timed_lock took the dead holder's mutex");
   me.step("the named mutex stays locked: try_lock() is false, timed_lock() gave up after ", ch07::patience.count(),

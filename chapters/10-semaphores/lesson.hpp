@@ -148,21 +148,4 @@ inline unsigned count_took(const std::vector<harness::spawn_result>& takers) {
   return took;
 }
 
-/// Parent: an invariant_error naming every child that did not exit 0, with
-/// the step a killed or hung one reached.
-inline void expect_all_succeeded(const std::vector<harness::spawn_result>& children) {
-  std::string failed;
-  int count = 0;
-  for (const harness::spawn_result& child : children)
-    if (!child.succeeded())
-      failed += harness::text(count++ ? "; " : "", "child ", child.pid, " ", harness::role::describe_child(child));
-  harness::expect(count == 0, count, " of ", children.size(), " children did not exit 0: ", failed);
-}
-
-/// Parent: an invariant_error unless the holding child died by SIGKILL.
-inline void expect_killed_by_sigkill(const harness::spawn_result& holder) {
-  harness::expect(holder.how == harness::ending::killed && holder.signal == SIGKILL,
-                  "the holding child should die by SIGKILL, but it ", harness::role::describe_child(holder));
-}
-
 }  // namespace ipclab::ch10

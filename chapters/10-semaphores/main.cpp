@@ -28,19 +28,19 @@ void parent(const harness::role& me) {
   // The consumer runs while this thread produces (and narrates nothing until the consumer has ended)
   auto consumer = std::async(std::launch::async, [&] { return me.spawn_child({"consume", segment_owner.name()}); });
   const unsigned sent = produce(ring);
-  ch10::expect_all_succeeded({consumer.get()});  // first: a dead consumer explains a stuck producer
+  harness::expect_all_succeeded({consumer.get()});  // first: a dead consumer explains a stuck producer
   harness::expect_equal("the number of messages sent", sent, ch10::messages);
   harness::expect_equal("the messages left in the ring", ch10::count_try_waits(ring.nstored), 0u, "after the consumer");
   harness::expect_equal("free slots", ch10::count_try_waits(ring.nempty), ch10::capacity, "after the consumer");
   me.step("sent ", fact("sent", sent), " messages and found the ring full ", fact("full_waits", ring.full_waits.load()),
           " times; the consumer found it empty ", fact("empty_waits", ring.empty_waits.load()), " times");
   const auto takers = me.spawn_children(ch10::takers_args(semaphore_owner.name()));  // all at once
-  ch10::expect_all_succeeded(takers);
+  harness::expect_all_succeeded(takers);
   harness::expect_equal("the number of children that took a slot", ch10::count_took(takers), ch10::slots);
   harness::expect(!slots.try_wait(), "the named semaphore had a slot left after the takers");
   for (unsigned slot = 0; slot < ch10::slots; ++slot) slots.post();  // it has no owner: any process may post
   me.step(fact("took", ch10::count_took(takers)), " of ", ch10::takers, " children took a slot; posted them back");
-  ch10::expect_killed_by_sigkill(me.spawn_child({"hold", semaphore_owner.name()}));  // took a slot: nobody posts it
+  harness::expect_killed_by(me.spawn_child({"hold", semaphore_owner.name()}), SIGKILL, "the holder");  // took a slot
   const unsigned left = ch10::count_try_waits(slots);
   harness::expect_equal("the slots left", left, ch10::slots - 1, "after the holder died");
   me.step("the dead holder's slot was not given back: ", fact("left", left), " of ", ch10::slots, " slots left");

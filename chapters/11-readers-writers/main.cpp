@@ -27,13 +27,13 @@ void parent(const harness::role& me) {
   //! [todo end]
   me.step("created segment ", fact("segment", segment_owner.name()), " with a board, and named sharable mutex ",
           fact("mutex", mutex_owner.name()));
-  ch11::expect_all_succeeded(me.spawn_children(ch11::readers_and_writer(segment_owner.name())));  // all at once
+  harness::expect_all_succeeded(me.spawn_children(ch11::readers_and_writer(segment_owner.name())));  // all at once
   harness::expect_equal("the most readers inside at once", board.most_readers_inside.load(), ch11::readers);
   harness::expect_equal("the board's text", std::string(board.text), ch11::news, "after the writer");
   me.step(fact("most_readers", board.most_readers_inside.load()), " readers were inside at once, then the writer ",
           "wrote version ", fact("version", board.version));
   // A reader takes a sharable lock on the named mutex and dies by SIGKILL holding it
-  ch11::expect_killed_by_sigkill(me.spawn_child({"hold", mutex_owner.name()}));
+  harness::expect_killed_by(me.spawn_child({"hold", mutex_owner.name()}), SIGKILL, "the holding child");
   //! [todo 3: try to lock the named mutex as a writer, with a deadline: it must fail]
   // Never lock() what a dead process may hold: timed_lock gives up at its deadline
   harness::expect(!mutex.timed_lock(ch11::deadline_after(ch11::parent_patience)), "a writer got in by a dead reader");

@@ -116,10 +116,4 @@ inline void expect_in_time(bool got, std::string_view what) {
   if (!got) throw harness::resource_error(harness::text("waited ", patience().count(), " ms for ", what, " in vain"));
 }
 
-/// Parent: an invariant_error unless the holding child died by SIGKILL.
-inline void expect_killed_by_sigkill(const harness::spawn_result& holder) {
-  harness::expect(holder.how == harness::ending::killed && holder.signal == SIGKILL,
-                  "the holding child should die by SIGKILL, but it ", harness::role::describe_child(holder));
-}
-
 }  // namespace ipclab::ch12

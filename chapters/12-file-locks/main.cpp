@@ -54,7 +54,7 @@ void parent(const harness::role& me) {
     me.step("held sharable: the probe shared it, but could not lock it exclusively");
   }
   // A child locks the file and dies by SIGKILL: the kernel drops the locks of a process that dies
-  ch12::expect_killed_by_sigkill(me.spawn_child({"hold", file}));
+  harness::expect_killed_by(me.spawn_child({"hold", file}), SIGKILL, "the holding child");
   harness::expect(lock.try_lock(), "the file lock of a dead process was not released");
   lock.unlock();
   me.step("the dead holder's lock went with it: try_lock() took the file at once");

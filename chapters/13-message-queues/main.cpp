@@ -27,7 +27,7 @@ void parent(const harness::role& me) {
   const ch13::order extra;
   const bool refused = full && !queue.try_send(&extra, sizeof extra, 0);  // full: false at once, nothing sent
   const auto received = full ? receive_up_to(queue, ch13::producers * ch13::per_producer) : std::vector<ch13::order>();
-  ch13::expect_all_succeeded(sending.get());  // first: a dead producer explains a short count
+  harness::expect_all_succeeded(sending.get());  // first: a dead producer explains a short count
   harness::expect(full && refused, "the queue was never full, or try_send() took an order while it was");
   harness::expect_equal("the number of orders received", received.size(), ch13::producers * ch13::per_producer);
   harness::expect(ch13::in_sending_order(received), "a producer's orders came out of the order it sent them");
@@ -41,7 +41,8 @@ void parent(const harness::role& me) {
                         ": not highest priority first, first in first out within one");
   me.step(fact("waiting", waiting), " orders outlived the burst child; they came out as ",
           fact("order", ch13::listed(ch13::sequences(burst))));
-  ch13::expect_killed_by_sigkill(me.spawn_child({"die", queue_owner.name()}));  // killed while it waited in receive
+  // Killed while it waited in receive
+  harness::expect_killed_by(me.spawn_child({"die", queue_owner.name()}), SIGKILL, "the dying receiver");
   harness::expect_equal("the orders waiting", queue.get_num_msg(), 0u, "after the receiver died");
   const ch13::order last{0, 5, 7};
   harness::expect(queue.try_send(&last, sizeof last, last.priority), "try_send() refused an order to an empty queue");

@@ -157,11 +157,4 @@ void expect_found(const std::pair<T*, std::size_t>& found, const Segment& segmen
   if (!found.first) throw harness::missing_object(segment, file, name);
 }
 
-/// Parent: an invariant_error unless the writing child died by SIGSEGV.
-inline void expect_killed_by_sigsegv(const harness::spawn_result& writer) {
-  harness::expect(writer.how == harness::ending::killed && writer.signal == SIGSEGV,
-                  "constructing through open_read_only should end in SIGSEGV, but the child ",
-                  harness::role::describe_child(writer));
-}
-
 }  // namespace ipclab::ch14

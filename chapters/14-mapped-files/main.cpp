@@ -49,7 +49,7 @@ void parent(const harness::role& me) {
           fact("grown", grown_size), ", shrink_to_fit() ", fact("shrunk", ch14::file_size(store)));
   const std::string found = me.run_child({"read", store});  // a new process, started after the creator ended
   harness::expect_equal("what the reading child found", found, ch14::found_line(ch14::answer, ch14::motto, 2));
-  ch14::expect_killed_by_sigsegv(me.spawn_child({"write", store}));
+  harness::expect_killed_by(me.spawn_child({"write", store}), SIGSEGV, "the writing child");
   me.step("a later child read both objects back; one that wrote through open_read_only died of SIGSEGV");
   const std::string before = ch14::contents_of(store);
   {

@@ -196,22 +196,12 @@ inline std::string inventory(std::size_t size) {
   return inventory_line(size, {gate_name, tally_name}, {typeid(ledger).name()}, segment_size);
 }
 
-/// Parent: an invariant_error naming every child that did not exit 0.
-inline void expect_all_succeeded(const std::vector<harness::spawn_result>& children) {
-  std::string failed;
-  int count = 0;
-  for (const harness::spawn_result& child : children)
-    if (!child.succeeded())
-      failed += harness::text(count++ ? "; " : "", "child ", child.pid, " ", harness::role::describe_child(child));
-  harness::expect(count == 0, count, " of ", children.size(), " children did not exit 0: ", failed);
-}
-
 /// Parent: an invariant_error unless every joiner exited 0, the tally exists,
 /// exactly one joiner built it (the process it names), every joiner saw it at
 /// `handle` (the parent's handle of it) and every joiner was counted in.
 inline void expect_joined(const std::vector<harness::spawn_result>& joiners, const tally* tally,
                           std::ptrdiff_t handle) {
-  expect_all_succeeded(joiners);
+  harness::expect_all_succeeded(joiners);
   harness::expect(tally != nullptr, "no joiner left a tally in the segment");
   unsigned builders = 0;
   for (const harness::spawn_result& joiner : joiners) {
