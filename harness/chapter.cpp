@@ -255,6 +255,11 @@ std::chrono::milliseconds patience(std::chrono::milliseconds usual) {
   return std::chrono::milliseconds(std::max(1ULL, parse_number(wanted, "patience IPCLAB_PATIENCE_MS", 3600000)));
 }
 
+void check_file_path(const std::string& file) {
+  if (file.empty()) throw usage_error("the file's path must not be empty");
+  if (!std::filesystem::path(file).is_absolute()) throw usage_error("the file's path '" + file + "' is not absolute");
+}
+
 void check_object_name(std::string_view name, std::string_view what) {
   constexpr std::size_t longest = 255 - 4;  // NAME_MAX, less "sem." for a named mutex
   if (name.empty()) throw usage_error(std::string(what) + " of an object must not be empty");

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -105,6 +106,22 @@ void expect_back_to(std::string_view what, const Now& now, const Before& before,
 /// and every survivor waits out its patience before it can say so. A value
 /// that is not a number of milliseconds (1 to 3600000) is a usage_error.
 std::chrono::milliseconds patience(std::chrono::milliseconds usual);
+
+/// Polls `ready()` every millisecond until it holds (true) or `patience`
+/// passes (false): how a process waits for a peer's bookkeeping in a segment.
+template <class Ready>
+bool poll_until(std::chrono::milliseconds patience, Ready ready) {
+  const auto give_up = std::chrono::steady_clock::now() + patience;
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+/// Throws usage_error unless `file` names a file by an absolute path, as a
+/// parent passes the path of a file in its temporary folder to a child.
+void check_file_path(const std::string& file);
 
 /// Runs `step`, turning a Boost.Interprocess exception into a resource_error
 /// that says which step failed: "cannot open segment 'x': No such file or directory".

@@ -111,12 +111,7 @@ inline void expect_in_time(bool got, std::string_view what) {
 /// passes (false).
 template <class Ready>
 bool wait_until(Ready ready) {
-  const auto give_up = std::chrono::steady_clock::now() + patience();
-  while (!ready()) {
-    if (std::chrono::steady_clock::now() > give_up) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
+  return harness::poll_until(patience(), ready);
 }
 
 /// What the consumer prints: every message in the order it came out.

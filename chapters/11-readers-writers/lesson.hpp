@@ -110,11 +110,7 @@ inline void expect_in_time(bool got, std::string_view what) {
 /// resource_error when `patience` passes first (a peer died or hung).
 template <class Ready>
 void wait_until(std::string_view what, Ready ready) {
-  const auto give_up = std::chrono::steady_clock::now() + patience();
-  while (!ready()) {
-    if (std::chrono::steady_clock::now() > give_up) throw not_in_time(what);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  if (!harness::poll_until(patience(), ready)) throw not_in_time(what);
 }
 
 /// Raises `most` to `value` if `value` is larger (another process may raise it at once).

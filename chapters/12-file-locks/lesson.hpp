@@ -69,20 +69,12 @@ struct child_task {
   unsigned long depth = 0;  ///< nest: 1 to most_depth
 };
 
-/// Throws usage_error unless `file` names a file by an absolute path: the
-/// parent passes the full path of the file in its folder.
-inline void check_file_path(const std::string& file) {
-  if (file.empty()) throw harness::usage_error("the file's path must not be empty");
-  if (!std::filesystem::path(file).is_absolute())
-    throw harness::usage_error("the file's path '" + file + "' is not absolute");
-}
-
 /// The child's arguments, checked before it opens anything.
 inline child_task parse_child_args(const harness::role& me) {
   const std::string action = me.args().empty() ? "" : me.args()[0];
   if (action == "probe" || action == "hold") {
     const auto [verb, file] = me.expect_args(action, "FILE");
-    check_file_path(file);
+    harness::check_file_path(file);
     return {action, file, "", "", 0};
   }
   if (action == "nest") {

@@ -117,12 +117,7 @@ inline void expect_in_time(bool got, std::string_view what, std::chrono::millise
 /// Polls `ready()` every millisecond until it holds (true) or `patience` passes (false).
 template <class Ready>
 bool wait_until(Ready ready) {
-  const auto give_up = std::chrono::steady_clock::now() + patience();
-  while (!ready()) {
-    if (std::chrono::steady_clock::now() > give_up) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
+  return harness::poll_until(patience(), ready);
 }
 
 /// True when the work behind `future` has ended (the producers, say).

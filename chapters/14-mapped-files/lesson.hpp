@@ -111,25 +111,17 @@ struct child_task {
   std::size_t offset = 0, length = 0;  ///< peek: the window
 };
 
-/// Throws usage_error unless `file` names a file by an absolute path: the
-/// parent passes the full path of the file in its folder.
-inline void check_file_path(const std::string& file) {
-  if (file.empty()) throw harness::usage_error("the file's path must not be empty");
-  if (!std::filesystem::path(file).is_absolute())
-    throw harness::usage_error("the file's path '" + file + "' is not absolute");
-}
-
 /// The child's arguments, checked before it opens anything.
 inline child_task parse_child_args(const harness::role& me) {
   const std::string action = me.args().empty() ? "" : me.args()[0];
   if (action == "create" || action == "read" || action == "write") {
     const auto [verb, file] = me.expect_args(action, "FILE");
-    check_file_path(file);
+    harness::check_file_path(file);
     return {action, file};
   }
   if (action == "peek") {
     const auto [verb, file, offset, length] = me.expect_args("peek", "FILE", "OFFSET", "LENGTH");
-    check_file_path(file);
+    harness::check_file_path(file);
     const auto from = harness::parse_number(offset, "offset", most_offset);
     const auto size = harness::parse_number(length, "length", most_length);
     if (size == 0) throw harness::usage_error("the length must be at least 1, not 0");
