@@ -4,15 +4,18 @@ if(NOT IPCLAB_VAR_TRACKING AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   add_compile_options($<$<CONFIG:RelWithDebInfo>:-fno-var-tracking>)
 endif()
 
-# The compile options of code whose speed nobody measures. The tests: -O0,
-# at which GCC compiles these template-heavy units in about two thirds of the
-# time -O2 takes (the sanitizer presets build them so too). The exercises' starters and
-# learners' programs: -O1, which still shares the chapters' precompiled
-# header (GCC refuses one built with optimisation in a unit built without).
-# The chapters' own programs, which the tests run and the benchmarks time,
-# keep -O2.
-set(IPCLAB_TEST_BUILD_OPTIONS $<$<CONFIG:RelWithDebInfo>:-O0>)
-set(IPCLAB_EXERCISE_BUILD_OPTIONS $<$<CONFIG:RelWithDebInfo>:-O1>)
+# The compile options of code whose speed nobody measures, in the default
+# (RelWithDebInfo) build; the benchmark and the harness keep -O2 -g. Debug
+# information costs these template-heavy units a sixth of their compile time
+# and nothing reads it here: GoogleTest names the file and line of a failed
+# check, and the debug preset is the one to step through. The tests: -O0, at
+# which GCC compiles them in about two thirds of the time -O2 takes (the
+# sanitizer presets build them so too). The chapters' programs, the
+# exercises' starters and the learners' programs: -O1, which still shares the
+# precompiled header built at -O2 (GCC refuses one built with optimisation in a
+# unit built without).
+set(IPCLAB_TEST_BUILD_OPTIONS $<$<CONFIG:RelWithDebInfo>:-O0> $<$<CONFIG:RelWithDebInfo>:-g0>)
+set(IPCLAB_LESSON_BUILD_OPTIONS $<$<CONFIG:RelWithDebInfo>:-O1> $<$<CONFIG:RelWithDebInfo>:-g0>)
 
 # The headers every chapter, tool and test precompiles once (IPCLAB_PCH):
 # Boost.Interprocess dominates their compile time. The tests add GoogleTest's.
@@ -93,6 +96,7 @@ function(add_chapter folder)
   add_executable(${program} ${dir}/main.cpp)
   set_target_properties(${program} PROPERTIES OUTPUT_NAME ipclab-ch${number})
   target_link_libraries(${program} PRIVATE ${lesson})
+  target_compile_options(${program} PRIVATE ${IPCLAB_LESSON_BUILD_OPTIONS})
   ipclab_use_pch(${program})
 
   set_property(GLOBAL APPEND PROPERTY IPCLAB_CATALOG_CHAPTERS
@@ -126,7 +130,7 @@ function(add_chapter folder)
   add_executable(ex${number}_starter ${starter})
   set_target_properties(ex${number}_starter PROPERTIES OUTPUT_NAME ipclab-ex${number}-starter)
   target_link_libraries(ex${number}_starter PRIVATE ${lesson})
-  target_compile_options(ex${number}_starter PRIVATE ${IPCLAB_EXERCISE_BUILD_OPTIONS})
+  target_compile_options(ex${number}_starter PRIVATE ${IPCLAB_LESSON_BUILD_OPTIONS})
   ipclab_use_pch(ex${number}_starter)
 
   # The learner's program, built only by `ipclab verify`, which stages the
@@ -139,7 +143,7 @@ function(add_chapter folder)
   set_target_properties(ex${number} PROPERTIES OUTPUT_NAME ipclab-ex${number})
   target_link_libraries(ex${number} PRIVATE ${lesson})
   add_dependencies(ex${number} ex${number}_starter)
-  target_compile_options(ex${number} PRIVATE ${IPCLAB_EXERCISE_BUILD_OPTIONS})
+  target_compile_options(ex${number} PRIVATE ${IPCLAB_LESSON_BUILD_OPTIONS})
   ipclab_use_pch(ex${number})
 
   string(REPLACE "-" "_" suite ${topic})
