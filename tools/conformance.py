@@ -51,6 +51,9 @@ AREAS = {
     "SHM": "shared memory objects, mapped regions and files",
     "SYN": "synchronisation",
     "MQ": "message queues",
+    "POOL": "node allocators and pools",
+    "PTR": "smart pointers",
+    "STRM": "formatting streams",
 }
 REQUIRED = ["id", "area", "statement", "docs", "header", "platform"]
 PLATFORMS = {"portable", "posix", "linux"}
