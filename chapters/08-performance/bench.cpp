@@ -18,7 +18,9 @@
 //   durable/W/SIZE     SIZE bytes of a file rewritten and made durable: write +
 //                      fsync, a managed_mapped_file's flush(), a region's
 //                      synchronous flush (durable.hpp)
-//   alloc/A            256 blocks of 64 B allocated, then freed, in one process
+//   alloc/A            256 blocks of 64 B allocated, then freed, in one process,
+//                      and container/OP_heap, container/OP_segment: container
+//                      operations in the heap and in a segment (allocators.cpp)
 //   spawn/true         /bin/true started and waited for
 //   spawn/chapter      chapter 01's program started as a child on a segment of
 //                      this process, and waited for: what a chapter test does
@@ -28,7 +30,6 @@
 // program exits 1 when any benchmark failed (a peer that died, a message that
 // arrived damaged), after all the others have run.
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -48,10 +49,7 @@
 #include <unistd.h>
 
 #include <benchmark/benchmark.h>
-#include <boost/interprocess/allocators/adaptive_pool.hpp>
-#include <boost/interprocess/allocators/node_allocator.hpp>
 #include <boost/interprocess/managed_shared_memory.hpp>
-#include <boost/interprocess/mem_algo/simple_seq_fit.hpp>
 #include <boost/interprocess/sync/file_lock.hpp>
 #include <boost/interprocess/sync/named_mutex.hpp>
 
@@ -64,12 +62,16 @@
 #include "harness/temp_folder.hpp"
 #include "lesson.hpp"  // chapter 01's: segment_size, block_size, greeting
 #include "durable.hpp"
+#include "guarded.hpp"
 #include "handoff.hpp"
 #include "queues.hpp"
 #include "ring.hpp"
 
 namespace bip = boost::interprocess;
 using namespace ipclab;
+using ch08::failures;
+using ch08::guarded;
+using ch08::guarded_benchmark;
 using ch08::peer_gone;
 
 namespace {
@@ -409,27 +411,6 @@ class peer {
 
 // ---- the benchmarks -----------------------------------------------------------
 
-std::atomic<int> failures{0};
-
-// Runs `body`; any exception becomes a failed benchmark with its message.
-template <class Body>
-void guarded(benchmark::State& state, Body&& body) {
-  try {
-    body();
-  } catch (const std::exception& e) {
-    ++failures;
-    std::string message = e.what();
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    state.SkipWithError(message.c_str());
-  }
-}
-
-// A benchmark whose body may throw: a failed benchmark when it does.
-template <void (*Body)(benchmark::State&)>
-void guarded_benchmark(benchmark::State& state) {
-  guarded(state, [&] { Body(state); });
-}
-
 //! [memcpy]
 void throughput_memcpy(benchmark::State& state) {
   const auto size = static_cast<std::size_t>(state.range(0));
@@ -688,75 +669,6 @@ void handoff(benchmark::State& state) {
   });
 }
 
-// ---- allocation in one process --------------------------------------------------
-
-constexpr std::size_t block_size = 64;
-constexpr int blocks_per_round = 256;
-struct block {
-  char bytes[block_size];
-};
-
-//! [alloc]
-// One iteration allocates 256 blocks of 64 B, then frees them in the same
-// order. One item is one allocate and one deallocate.
-template <class Allocate, class Deallocate>
-void allocation_rounds(benchmark::State& state, Allocate allocate, Deallocate deallocate) {
-  std::array<void*, blocks_per_round> blocks;
-  for (auto _ : state) {
-    for (auto& b : blocks) {
-      b = allocate();
-      benchmark::DoNotOptimize(b);
-    }
-    for (auto* b : blocks) deallocate(b);
-    benchmark::ClobberMemory();
-  }
-  state.SetItemsProcessed(state.iterations() * blocks_per_round);
-}
-
-// A managed segment whose allocation algorithm is rbtree_best_fit (what
-// managed_shared_memory uses) or simple_seq_fit.
-using rbtree_segment = bip::managed_shared_memory;
-using seq_fit_segment = bip::basic_managed_shared_memory<char, bip::simple_seq_fit<bip::mutex_family>, bip::iset_index>;
-constexpr std::size_t alloc_segment_size = 1 << 20;
-
-template <class Segment>
-void alloc_segment(benchmark::State& state) {
-  guarded(state, [&] {
-    harness::segment_owner owner(harness::unique_name("bench"));
-    Segment segment(bip::create_only, owner.c_str(), alloc_segment_size, nullptr, harness::owner_only());
-    allocation_rounds(state, [&] { return segment.allocate(block_size); },
-                      [&](void* b) { segment.deallocate(b); });
-  });
-}
-
-// node_allocator and adaptive_pool hand out blocks of one size from pools kept
-// in the (rbtree_best_fit) segment, shared by every process that maps it.
-// Through allocate_one(): they are "version 2" allocators, whose allocate(1)
-// goes to the segment's general algorithm and bypasses the pool; the
-// Boost.Container node containers call allocate_one().
-template <template <class, class, std::size_t> class Pool>
-void alloc_pool(benchmark::State& state) {
-  guarded(state, [&] {
-    harness::segment_owner owner(harness::unique_name("bench"));
-    rbtree_segment segment(bip::create_only, owner.c_str(), alloc_segment_size, nullptr, harness::owner_only());
-    Pool<block, rbtree_segment::segment_manager, 64> pool(segment.get_segment_manager());
-    allocation_rounds(state, [&] { return static_cast<void*>(pool.allocate_one().get()); },
-                      [&](void* b) { pool.deallocate_one(static_cast<block*>(b)); });
-  });
-}
-//! [alloc]
-
-// node_allocator and adaptive_pool with their default parameters, as templates
-// of three (the block type, the segment manager, the nodes per chunk).
-template <class T, class Manager, std::size_t Nodes>
-using node_allocator = bip::node_allocator<T, Manager, Nodes>;
-template <class T, class Manager, std::size_t Nodes>
-using adaptive_pool = bip::adaptive_pool<T, Manager, Nodes>;
-
-void alloc_malloc(benchmark::State& state) {
-  allocation_rounds(state, [] { return std::malloc(block_size); }, [](void* b) { std::free(b); });
-}
-
 // ---- starting a process ---------------------------------------------------------
 
 //! [spawn]
@@ -834,11 +746,7 @@ void register_benchmarks(bool smoke) {
   turns(benchmark::RegisterBenchmark("handoff/named_mutex", handoff<named_mutex>));
   turns(benchmark::RegisterBenchmark("handoff/sharable_mutex", handoff<sharable_mutex>));
   turns(benchmark::RegisterBenchmark("handoff/file_lock", handoff<file_lock>));
-  benchmark::RegisterBenchmark("alloc/malloc", alloc_malloc)->UseRealTime();
-  benchmark::RegisterBenchmark("alloc/rbtree_best_fit", alloc_segment<rbtree_segment>)->UseRealTime();
-  benchmark::RegisterBenchmark("alloc/simple_seq_fit", alloc_segment<seq_fit_segment>)->UseRealTime();
-  benchmark::RegisterBenchmark("alloc/node_allocator", alloc_pool<node_allocator>)->UseRealTime();
-  benchmark::RegisterBenchmark("alloc/adaptive_pool", alloc_pool<adaptive_pool>)->UseRealTime();
+  ch08::register_allocation_benchmarks();  // allocators.cpp
   // 4 KiB and 1 MiB written and made durable; the smoke test takes the smaller.
   const auto durable_sizes = [smoke](benchmark::internal::Benchmark* b) {
     b->Arg(4 << 10);

@@ -9,7 +9,9 @@ latency of each transport (the byte streams, and one slot of a segment woken
 by a condition, a semaphore or a spinning reader) with its ratio to the pipe,
 the time one handoff of a contended lock between two processes takes with
 each kind of lock, with its ratio to interprocess_mutex's, the cost of an
-allocation and deallocation with each allocator with its ratio to malloc, the
+allocation and deallocation with each allocator and pool with its ratio to
+malloc, container operations with the segment's allocator against
+std::allocator, the
 time to rewrite part of a file and flush it three ways, with its ratio to
 write + fsync, and
 the wall time of one spawn (start a process, wait for it to exit) of chapter
@@ -55,7 +57,23 @@ LOCK_NAMES = {
     "sharable_mutex": "`interprocess_sharable_mutex`, exclusive",
     "file_lock": "`file_lock` (fcntl on a file)",
 }
-ALLOCATORS = ["malloc", "rbtree_best_fit", "simple_seq_fit", "node_allocator", "adaptive_pool"]
+ALLOCATORS = ["malloc", "rbtree_best_fit", "simple_seq_fit", "allocator", "node_allocator", "private_node_allocator",
+              "cached_node_allocator", "adaptive_pool", "private_adaptive_pool", "cached_adaptive_pool"]
+ALLOCATOR_NAMES = {
+    "malloc": "`malloc` + `free` (the process heap)",
+    "rbtree_best_fit": "segment `allocate` (rbtree_best_fit)",
+    "simple_seq_fit": "segment `allocate` (simple_seq_fit)",
+    "allocator": "`allocator::allocate(1)`",
+}
+POOLS = ["node_allocator", "private_node_allocator", "cached_node_allocator",
+         "adaptive_pool", "private_adaptive_pool", "cached_adaptive_pool"]
+ALLOCATOR_NAMES.update({name: f"`{name}::allocate_one()`" for name in POOLS})
+CONTAINER_OPERATIONS = ["vector_push_back", "map_insert", "map_find"]
+CONTAINER_OPERATION_NAMES = {
+    "vector_push_back": "`vector<int>::push_back`, from empty",
+    "map_insert": "`map<int, int>::emplace`, from empty",
+    "map_find": "`map<int, int>::find` in 1000 keys",
+}
 DURABLE = ["write_fsync", "mapped_file_flush", "region_flush_sync"]
 DURABLE_NAMES = {
     "write_fsync": "`pwrite()` + `fsync()`",
@@ -65,7 +83,7 @@ DURABLE_NAMES = {
 SPAWNED = ["true", "chapter"]
 SPAWNED_NAMES = {"true": "`/bin/true`", "chapter": "chapter 01's child (`ipclab-ch01 child SEGMENT HANDLE`)"}
 # Google Benchmark appends what a benchmark sets apart from the defaults: a minimum time, a kind of time.
-NAME = re.compile(r"^(throughput|latency|handoff|alloc|durable|spawn)/(\w+)(?:/(\d+))?(?:/min_time:[\d.]+)?"
+NAME = re.compile(r"^(throughput|latency|handoff|alloc|container|durable|spawn)/(\w+)(?:/(\d+))?(?:/min_time:[\d.]+)?"
                   r"(?:/(?:real|manual)_time)?$")
 NS_PER_UNIT = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 # Figures read from a benchmark beside its main one: not benchmarks of their own.
@@ -100,7 +118,8 @@ def us_plain(ns):
 
 
 def ns_text(ns):
-    return f"{ns:.3g}"
+    """Nanoseconds, 3 significant digits, never in exponent notation (1630, not 1.63e+03)."""
+    return f"{ns:.3g}" if ns < 1000 else f"{ns:.0f}"
 
 
 def ms(ns):
@@ -145,7 +164,7 @@ def load(path):
                 # The share of the wall time the measuring process was on a CPU: a spinner alone on its
                 # core is on it all the time; one that shares a core with its peer, about half of it.
                 samples.setdefault(("latency_on_cpu", name, size), []).append(run["cpu_time"] / run["real_time"])
-        else:  # ns for one allocate and one deallocate
+        else:  # ns for one item: an allocate and a deallocate, a container operation
             value = 1e9 / run["items_per_second"]
         samples.setdefault(key, []).append(value)
     # spread: how far the repetitions of one benchmark lie apart, relative to their median
@@ -192,6 +211,8 @@ def fragments(context, results):
         handoff_pieces(pieces, results)
     if "alloc" in kinds:
         alloc_pieces(pieces, results)
+    if "container" in kinds:
+        container_pieces(pieces, results)
     if "durable" in kinds:
         durable_pieces(pieces, results)
     if "spawn" in kinds:
@@ -224,6 +245,7 @@ TITLES = {
     "latency": "### Round trip of a 64-byte message",
     "handoff": "### Handing a contended lock to the other process",
     "alloc": "### Allocating and freeing a 64-byte block, in one process",
+    "container": "### Container operations in a segment and in the heap, in one process",
     "durable": "### Rewriting part of a file and flushing it",
     "spawn": "### Starting a process and waiting for it",
 }
@@ -231,7 +253,7 @@ TITLES = {
 # Every piece the chapter page includes (\includedoc ch08-NAME.md), in order. A table without results reads
 # as this; a words piece without its figures is written empty.
 PAGE_PIECES = ["measured", "throughput", "throughput-words", "latency", "latency-words", "handoff", "handoff-words",
-               "alloc", "alloc-words", "durable", "durable-words", "spawn", "spawn-words"]
+               "alloc", "alloc-words", "container", "container-words", "durable", "durable-words", "spawn", "spawn-words"]
 NOT_MEASURED = "Not measured in this results file: `./ipclab bench --save` measures it."
 
 
@@ -360,14 +382,37 @@ def handoff_pieces(pieces, results):
 
 def alloc_pieces(pieces, results):
     pieces["alloc"] = ratio_table(results, "alloc", ALLOCATORS, "malloc",
-                                  "| allocator | allocate + deallocate, ns | against malloc |", {}, ns_text)
+                                  "| allocator | allocate + deallocate, ns | against malloc |", ALLOCATOR_NAMES, ns_text)
     malloc = value(results, "alloc", "malloc")
     costs = {name: value(results, "alloc", name) for name in ALLOCATORS}
     if None not in costs.values():
         others = ", ".join(f"{name} {ns_text(ns)} ns ({speed_text(ns, malloc, False)})"
                            for name, ns in costs.items() if name != "malloc")
-        pieces["alloc-words"] = (f"- malloc and free take {ns_text(malloc)} ns a block; in a managed segment: "
-                                 f"{others}.")
+        pools = {name: costs[name] for name in POOLS}
+        fastest = min(pools, key=pools.get)
+        pieces["alloc-words"] = (
+            f"- malloc and free take {ns_text(malloc)} ns a block; in a managed segment: {others}.\n"
+            f"- Of the pools, {fastest} is the fastest: {speed_text(pools[fastest], costs['rbtree_best_fit'], False)} "
+            f"than the segment's general algorithm ({ns_text(costs['rbtree_best_fit'])} ns), and "
+            f"{speed_text(pools[fastest], malloc, False)} than malloc.")
+
+
+def container_pieces(pieces, results):
+    rows = ["| operation, one of 1000 | `std::allocator`, ns | in a segment, ns | in a segment against the heap |",
+            "| --- | ---: | ---: | ---: |"]
+    words = []
+    for operation in CONTAINER_OPERATIONS:
+        heap_key, segment_key = ("container", operation + "_heap", 0), ("container", operation + "_segment", 0)
+        if heap_key not in results and segment_key not in results:
+            continue
+        heap, segment = value(results, *heap_key[:2]), value(results, *segment_key[:2])
+        rows.append(f"| {CONTAINER_OPERATION_NAMES[operation]} | {cell(results, heap_key, ns_text)} "
+                    f"| {cell(results, segment_key, ns_text)} | {speed_text(segment, heap, False)} |")
+        if None not in (heap, segment):
+            words.append(f"- {CONTAINER_OPERATION_NAMES[operation]}: {ns_text(heap)} ns with `std::allocator`, "
+                         f"{ns_text(segment)} ns with the segment's allocator ({speed_text(segment, heap, False)}).")
+    pieces["container"] = "\n".join(rows)
+    pieces["container-words"] = "\n".join(words)
 
 
 def durable_pieces(pieces, results):
