@@ -19,8 +19,10 @@ set(IPCLAB_LESSON_BUILD_OPTIONS $<$<CONFIG:RelWithDebInfo>:-O1> $<$<CONFIG:RelWi
 
 # The headers every chapter, tool and test precompiles once (IPCLAB_PCH):
 # Boost.Interprocess dominates their compile time. The tests add GoogleTest's.
+# boost_instances.hpp declares the segment's templates instantiated elsewhere.
 set(IPCLAB_PCH_HEADERS
   <boost/interprocess/managed_shared_memory.hpp>
+  "${PROJECT_SOURCE_DIR}/harness/boost_instances.hpp"
   <boost/interprocess/shared_memory_object.hpp>
   <boost/interprocess/mapped_region.hpp>
   <string> <string_view> <vector> <iostream> <sstream>)
