@@ -22,7 +22,8 @@ void parent(const harness::role& me) {
   for (std::size_t i = 0; i < ch21::first_readings; ++i) out << ch21::readings[i];
   harness::expect(out.good(), "the report overflowed its ", ch21::report_size, " chars");
   const auto written = static_cast<std::size_t>(out.tellp());  // the put position: chars so far
-  me.step("formatted 3 readings into the report: ", fact("written", written), " chars");
+  me.step("formatted 3 readings into the report in ", fact("segment", owner.name()), ": ",
+          fact("written", written), " chars");
   //! [overflow]
   char* tiny = segment.construct<char>(ch21::tiny_name)[ch21::tiny_size]('.');
   obufferstream small(tiny, ch21::tiny_size);
