@@ -69,8 +69,8 @@ TEST(Chapter21Program, ParentRoleExitsZeroAndItsChildrenReportEveryStage) {
   EXPECT_EQ(facts.values("parent", "heap_size"), std::vector<std::string>{"1450"});
   EXPECT_EQ(facts.values("child", "readings"), (std::vector<std::string>{"4", "100"}));
   EXPECT_EQ(facts.values("child", "stopped"), (std::vector<std::string>{"4", "6"}));
-  EXPECT_EQ(run.out, "4 readings, 228 samples, hottest flue; stopped with rdstate 4\n"
-                     "100 readings, 5700 samples, hottest flue; stopped with rdstate 6\n");
+  EXPECT_EQ(run.out, "4 readings, 228 samples, 498 degrees in all, hottest flue; stopped with rdstate 4\n"
+                     "100 readings, 5700 samples, 12450 degrees in all, hottest flue; stopped with rdstate 6\n");
 }
 
 // The lesson's constants agree with what the standard stream formats.
@@ -122,7 +122,7 @@ TEST_F(Streams, AChildParsesTheReportInPlaceAndStopsAtTheNulsWithFailbitAlone) {
   ASSERT_TRUE(out.good());
   const auto child = run_child_role("21", {"parse", owner.name(), ch21::report_name});
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
-  EXPECT_EQ(child.out, "4 readings, 228 samples, hottest flue; stopped with rdstate 4\n");
+  EXPECT_EQ(child.out, "4 readings, 228 samples, 498 degrees in all, hottest flue; stopped with rdstate 4\n");
   EXPECT_EQ(child.out, ch21::expected(1, ios_base::failbit));
   EXPECT_EQ(support::fact(child, "child", "stopped"), std::to_string(ios_base::failbit));
   // Two readings and a NUL-free tail: the child names the hottest of those it read.
@@ -130,7 +130,7 @@ TEST_F(Streams, AChildParsesTheReportInPlaceAndStopsAtTheNulsWithFailbitAlone) {
   out.buffer(report, ch21::report_size);
   out << ch21::readings[2] << ch21::readings[1];
   const auto two = run_child_role("21", {"parse", owner.name(), ch21::report_name});
-  EXPECT_EQ(two.out, "2 readings, 104 samples, hottest stack; stopped with rdstate 4\n");
+  EXPECT_EQ(two.out, "2 readings, 104 samples, 175.75 degrees in all, hottest stack; stopped with rdstate 4\n");
 }
 
 // Documented: an ibufferstream over exactly the text reads every value and,
@@ -345,7 +345,7 @@ TEST_F(Streams, AChildReadsTheSwappedLogToItsExactEnd) {
   grower.swap_vector(*log);
   const auto child = run_child_role("21", {"parse", owner.name(), ch21::log_name});
   ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
-  EXPECT_EQ(child.out, "12 readings, 684 samples, hottest flue; stopped with rdstate 6\n");
+  EXPECT_EQ(child.out, "12 readings, 684 samples, 1494 degrees in all, hottest flue; stopped with rdstate 6\n");
   EXPECT_EQ(child.out, ch21::expected(3, ch21::at_end));
   EXPECT_EQ(support::fact(child, "child", "readings"), "12");
 }

@@ -86,18 +86,21 @@ struct parsed {
 struct tally {
   unsigned count = 0;
   long samples = 0;
+  double celsius = 0;  ///< the sum: exact, as every value is a sum of powers of two
   double hottest = -273.15;
   std::string hottest_sensor = "none";
 
   void add(const parsed& r) {
     ++count;
     samples += r.samples;
+    celsius += r.celsius;
     if (r.celsius > hottest) hottest = r.celsius, hottest_sensor = r.sensor;
   }
   /// What the child prints: the tally, and the stream state it stopped in.
   std::string line(std::ios_base::iostate stopped) const {
-    return harness::text(count, " readings, ", samples, " samples, hottest ", hottest_sensor,
-                         "; stopped with rdstate ", static_cast<int>(stopped), "\n");
+    return harness::text(count, " readings, ", samples, " samples, ", celsius, " degrees in all, ",
+                         "hottest ", hottest_sensor, "; stopped with rdstate ", static_cast<int>(stopped),
+                         "\n");
   }
 };
 
