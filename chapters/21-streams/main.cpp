@@ -22,9 +22,8 @@ void parent(const harness::role& me) {
   for (std::size_t i = 0; i < ch21::first_readings; ++i) out << ch21::readings[i];
   harness::expect(out.good(), "the report overflowed its ", ch21::report_size, " chars");
   const auto written = static_cast<std::size_t>(out.tellp());  // the put position: chars so far
-  me.step("formatted 3 readings into the report in ", fact("segment", owner.name()), ": ",
-          fact("written", written), " chars");
-  //! [overflow]
+  me.step("formatted ", ch21::first_readings, " readings into the report in ",
+          fact("segment", owner.name()), ": ", fact("written", written), " chars");
   char* tiny = segment.construct<char>(ch21::tiny_name)[ch21::tiny_size]('.');
   obufferstream small(tiny, ch21::tiny_size);
   small << ch21::readings[3];  // 14 chars into 6: a fixed buffer cannot grow
@@ -45,11 +44,9 @@ void parent(const harness::role& me) {
   harness::expect(small.good(), "the fourth reading does not fit after the report's text");
   me.step("re-pointed the stream after the report; the fourth reading took ",
           fact("appended", small.tellp()), " chars");
-  //! [overflow]
   const std::string parsed = me.run_child({"parse", owner.name(), ch21::report_name});
   harness::expect_equal("what the child parsed", parsed, ch21::expected(1, ios_base::failbit));
   me.step("a child parsed the report in place; the NULs after it stopped it with failbit alone");
-  //! [vector]
   auto* log = segment.construct<ch21::shm_text>(ch21::log_name)(segment.get_segment_manager());
   const std::size_t free_before = segment.get_free_memory();
   //! [todo 3: a vectorstream whose vector allocates from the segment]
@@ -69,20 +66,18 @@ void parent(const harness::role& me) {
   harness::expect(grower.vector().empty(), "the stream kept text after swap_vector()");
   me.step("formatted ", ch21::log_rounds, " rounds into a vector in the segment; the log took its ",
           fact("log_size", log->size()), " chars without a copy");
-  //! [vector]
   const std::string read = me.run_child({"parse", owner.name(), ch21::log_name});
   harness::expect_equal("what the child read", read,
                         ch21::expected(ch21::log_rounds, ch21::at_end));  // eofbit: no NUL after it
-  //! [heap]
   const std::size_t free_now = segment.get_free_memory();
   std::ostringstream heap;  // the standard stream: the same text, in this process's heap
   for (unsigned round = 0; round < ch21::log_rounds; ++round)
     for (const ch21::reading& r : ch21::readings) heap << r;
   harness::expect_equal("the heap's text", heap.str(), std::string(log->begin(), log->end()));
-  harness::expect_back_to("free memory", segment.get_free_memory(), free_now, "after the heap's");
+  harness::expect_back_to("free memory", segment.get_free_memory(), free_now,
+                          "after formatting with std::ostringstream");
   me.step("std::ostringstream made the same ", fact("heap_size", heap.str().size()),
           " chars, and took nothing from the segment");
-  //! [heap]
 }
 //! [parent]
 
