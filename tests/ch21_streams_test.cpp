@@ -215,6 +215,26 @@ TEST_F(Streams, AnExactFitStaysGoodAndOnlyTheNextCharSetsBadbit) {
   EXPECT_EQ(tiny[0], 'a');
 }
 
+// Documented (std::basic_ios::exceptions): with exceptions(badbit) the
+// overflow throws std::ios_base::failure instead of passing in silence; the
+// chars that fit are in the buffer all the same, and the state is badbit.
+TEST_F(Streams, WithExceptionsOnBadbitAnOverflowThrowsIosBaseFailure) {
+  IPCLAB_CLAIMS("STRM-03");
+  char* tiny = segment.construct<char>(ch21::tiny_name)[ch21::tiny_size]('.');
+  obufferstream small(tiny, ch21::tiny_size);
+  small.exceptions(ios_base::badbit);
+  small << "abc";  // fits: nothing thrown
+  std::string caught = "nothing";
+  try {
+    small << 4567;
+  } catch (const ios_base::failure&) {
+    caught = "std::ios_base::failure";
+  }
+  EXPECT_EQ(caught, "std::ios_base::failure");
+  EXPECT_TRUE(small.bad());
+  EXPECT_EQ(std::string_view(tiny, ch21::tiny_size), "abc456");
+}
+
 // Documented: once bad, a stream writes nothing more, even what would fit
 // after a seek: the refused insertion adds failbit. After clear() and a seek
 // it writes again.
