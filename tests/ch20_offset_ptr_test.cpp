@@ -39,7 +39,7 @@ class OffsetPtr : public support::owned_segment_test<ch20::segment_size> {
 
   // The lesson's numbers, unsorted, as an array in the segment.
   int* numbers() {
-    return segment.construct_it<int>(ch20::numbers_name)[ch20::length](ch20::numbers);
+    return segment.construct_it<int>(ch20::numbers_name)[ch20::length](&ch20::numbers[0]);
   }
 };
 
@@ -285,31 +285,47 @@ TEST_F(OffsetPtr, ItConvertsImplicitlyWhereRawPointersDo) {
   EXPECT_EQ(from_null.get(), nullptr);
 }
 
+// Whether static_pointer_cast<T>(p) compiles with the target's element type
+// alone, as it does for std::shared_ptr: in 1.81 it does not, the cast's
+// DifferenceType, OffsetType and alignment have no defaults.
+template <class T, class Pointer>
+concept casts_with_element_type_alone = requires(const Pointer& p) { static_pointer_cast<T>(p); };
+
 // Documented: static_pointer_cast, const_pointer_cast, reinterpret_pointer_cast
 // and dynamic_pointer_cast give what static_cast, const_cast,
-// reinterpret_cast and dynamic_cast give on the raw pointers.
+// reinterpret_cast and dynamic_cast give on the raw pointers. In 1.81 each
+// call names all four parameters of the target offset_ptr; an explicit
+// offset_ptr<Derived>(base) is a static downcast too.
 TEST_F(OffsetPtr, TheFourCastsGiveWhatTheRawPointerCastsGive) {
   IPCLAB_CLAIMS("OPT-07");
+  EXPECT_FALSE((casts_with_element_type_alone<ch20::mark, offset_ptr<ch20::tagged>>));
+  EXPECT_FALSE((std::is_convertible_v<offset_ptr<ch20::tagged>, offset_ptr<ch20::mark>>));
+  EXPECT_TRUE((std::is_constructible_v<offset_ptr<ch20::mark>, offset_ptr<ch20::tagged>>));
   ch20::mark* raw = segment.construct<ch20::mark>("mark")();
   const offset_ptr<ch20::tagged> tag = raw;
-  const offset_ptr<ch20::mark> down = static_pointer_cast<ch20::mark>(tag);
+  const offset_ptr<ch20::mark> down = static_pointer_cast<ch20::mark, std::ptrdiff_t, std::uintptr_t, 0>(tag);
   EXPECT_EQ(down.get(), raw);
-  EXPECT_EQ(static_pointer_cast<ch20::mark>(offset_ptr<ch20::tagged>()).get(), nullptr);
+  EXPECT_EQ(offset_ptr<ch20::mark>(tag).get(), raw) << "the explicit constructor casts down as well";
+  EXPECT_EQ((static_pointer_cast<ch20::mark, std::ptrdiff_t, std::uintptr_t, 0>(offset_ptr<ch20::tagged>())).get(),
+            nullptr);
   const offset_ptr<const ch20::mark> read_only = raw;
-  const offset_ptr<ch20::mark> writable = const_pointer_cast<ch20::mark>(read_only);
+  const offset_ptr<ch20::mark> writable = const_pointer_cast<ch20::mark, std::ptrdiff_t, std::uintptr_t, 0>(read_only);
   EXPECT_EQ(writable.get(), raw);
   writable->tag = 5;
   EXPECT_EQ(raw->tag, 5);
-  const offset_ptr<char> bytes = reinterpret_pointer_cast<char>(tag);
+  const offset_ptr<char> bytes = reinterpret_pointer_cast<char, std::ptrdiff_t, std::uintptr_t, 0>(tag);
   EXPECT_EQ(bytes.get(), reinterpret_cast<char*>(static_cast<ch20::tagged*>(raw)));
-  EXPECT_EQ(bytes - reinterpret_pointer_cast<char>(down), static_cast<std::ptrdiff_t>(sizeof(ch20::point)));
-  EXPECT_EQ(static_pointer_cast<ch20::mark>(static_pointer_cast<void>(down)).get(), raw);
+  EXPECT_EQ(bytes - (reinterpret_pointer_cast<char, std::ptrdiff_t, std::uintptr_t, 0>(down)),
+            static_cast<std::ptrdiff_t>(sizeof(ch20::point)));
+  const offset_ptr<void> untyped = down;
+  EXPECT_EQ((static_pointer_cast<ch20::mark, std::ptrdiff_t, std::uintptr_t, 0>(untyped)).get(), raw);
 
   ch20::square* square = segment.construct<ch20::square>(ch20::square_name)();
   const offset_ptr<ch20::shape> any = square;
-  EXPECT_EQ(dynamic_pointer_cast<ch20::square>(any).get(), square);
-  EXPECT_EQ(dynamic_pointer_cast<ch20::circle>(any).get(), nullptr);
-  EXPECT_EQ(dynamic_pointer_cast<ch20::square>(offset_ptr<ch20::shape>()).get(), nullptr);
+  EXPECT_EQ((dynamic_pointer_cast<ch20::square, std::ptrdiff_t, std::uintptr_t, 0>(any)).get(), square);
+  EXPECT_EQ((dynamic_pointer_cast<ch20::circle, std::ptrdiff_t, std::uintptr_t, 0>(any)).get(), nullptr);
+  EXPECT_EQ((dynamic_pointer_cast<ch20::square, std::ptrdiff_t, std::uintptr_t, 0>(offset_ptr<ch20::shape>())).get(),
+            nullptr);
   EXPECT_EQ(any->corners(), 4) << "in the process that built it, the virtual call works";
 }
 

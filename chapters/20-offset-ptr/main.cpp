@@ -35,8 +35,8 @@ void parent(const harness::role& me) {
           fact("index", at - first), ", after ", at[-1]);
   auto* copies = segment.construct<offset_ptr<int>>(ch20::copies_name)[2](at);  // side by side
   harness::expect(copies[0] == at && copies[1] == at, "a copy elsewhere points elsewhere");
-  me.step("two copies of one offset_ptr, 8 bytes apart, point at ", *copies[1], "; each holds its",
-          " own distance: ", fact("offsets_apart", copies[0].get_offset() - copies[1].get_offset()));
+  me.step("two copies of one offset_ptr, 8 bytes apart, point at ", *copies[1], "; offsets",
+          " differ by ", fact("offsets_apart", copies[0].get_offset() - copies[1].get_offset()));
   offset_ptr<ch20::mark> marked = segment.construct<ch20::mark>("mark")();
   //! [todo 2: convert marked to an offset_ptr to its base ch20::tagged, implicitly]
   offset_ptr<ch20::tagged> tag = marked;  // derived to base: the address moves, as with mark*
