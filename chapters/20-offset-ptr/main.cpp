@@ -29,8 +29,9 @@ void parent(const harness::role& me) {
   //! [todo end]
   harness::expect_equal("the sorted numbers", ch20::line_of(first, last), ch20::sorted_line);
   const offset_ptr<int> at = std::lower_bound(first, last, 25);  // binary search, in the segment
-  harness::expect(at - first == 4 && at[-1] == 19 && at[1] == 42 && *(last - 1) == 88, "lost");
-  harness::expect(first < at && first <= at && last > at && last >= at && at != first, "<=>");
+  harness::expect(at - first == 4 && at[-1] == 19 && at[1] == 42, "lower_bound(25) missed 25");
+  harness::expect(first < at && first <= at && last > at && last >= at && at != first,
+                  "offset_ptr comparisons disagree with the order of the addresses");
   me.step("sorted ", fact("sorted", ch20::line_of(first, last)), " in place; 25 is at ",
           fact("index", at - first), ", after ", at[-1]);
   auto* copies = segment.construct<offset_ptr<int>>(ch20::copies_name)[2](at);  // side by side
@@ -43,8 +44,7 @@ void parent(const harness::role& me) {
   //! [todo end]
   offset_ptr<const ch20::mark> read_only = marked;  // T to const T, implicitly
   offset_ptr<void> untyped = marked;  // T to void, implicitly
-  // The casts: 1.81 gives the target's parameters no defaults, so each call names all four
-  //! [todo 3: cast tag back down to an offset_ptr<ch20::mark> with static_pointer_cast]
+  //! [todo 3: cast tag down with static_pointer_cast, all 4 parameters named: 1.81 has no defaults]
   offset_ptr<ch20::mark> back = static_pointer_cast<ch20::mark, ptrdiff_t, uintptr_t, 0>(tag);
   //! [todo end]
   harness::expect(back == marked && untyped.get() == read_only.get(), "a cast moved the address");
