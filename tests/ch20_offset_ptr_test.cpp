@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <iterator>
 #include <numeric>
+#include <sstream>
 #include <type_traits>
 #include <vector>
 
@@ -116,6 +117,10 @@ TEST_F(OffsetPtr, OffsetOneIsNullSoTheBytePastItselfCannotBePointedTo) {
   EXPECT_FALSE(copy);
   offset_ptr<char> zero = 0;
   EXPECT_EQ(zero.get_offset(), 1u);
+  *self = itself + 2;
+  std::ostringstream shown;  // operator<< writes the offset, not the address
+  shown << zero << " " << *self;
+  EXPECT_EQ(shown.str(), "1 2");
 }
 
 // ---------------------------------------------------------------------------
