@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <sys/personality.h>
 #include <unistd.h>
 #include <valgrind/valgrind.h>
 
@@ -119,6 +120,8 @@ std::uintptr_t as_number(const void* address) { return reinterpret_cast<std::uin
 
 bool mmap_bases_are_randomised() {
   if (RUNNING_ON_VALGRIND) return false;
+  // `setarch -R` (and gdb) turn randomisation off for this process and its children alone
+  if (::personality(0xffffffff) & ADDR_NO_RANDOMIZE) return false;
   const auto setting = harness::read_proc_file("/proc/sys/kernel/randomize_va_space");
   return !setting.empty() && setting[0] != '0';
 }

@@ -134,8 +134,9 @@ std::uintptr_t as_number(const std::string& hex);
 std::uintptr_t as_number(const void* address);
 
 /// True when every process gets its own randomised mmap base: address space
-/// layout randomisation is on (/proc/sys/kernel/randomize_va_space is not 0)
-/// and the test does not run under Valgrind, whose layout is deterministic.
+/// layout randomisation is on (/proc/sys/kernel/randomize_va_space is not 0,
+/// and this process does not run with ADDR_NO_RANDOMIZE, as under `setarch -R`
+/// or gdb) and the test does not run under Valgrind, whose layout is deterministic.
 /// Only then are a parent's and a child's mappings of a segment bound to
 /// differ; nothing else can force it across processes (a mapping address
 /// asked of Boost is only a hint to mmap).
