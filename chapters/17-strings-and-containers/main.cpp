@@ -92,10 +92,10 @@ void child(const harness::role& me) {
   // Only the std::string's members are read: its pointer names the parent's heap, not ours
   const auto& foreign = found(segment.find<std::string>(ch17::std_string_name),
                               ch17::std_string_name);
-  me.step("mapped at ", fact("base", segment.get_address()), "; the basic_string's characters ",
-          "are inside: ", fact("motto_inside", segment.belongs_to_segment(motto.data())),
-          "; the std::string's at ", fact("std_data", static_cast<const void*>(foreign.data())),
-          ", inside: ", fact("std_inside", segment.belongs_to_segment(foreign.data())));
+  me.step("mapped at ", fact("base", segment.get_address()), "; the motto's text is inside: ",
+          fact("motto_inside", segment.belongs_to_segment(motto.data())), "; the std::string's ",
+          "pointer, ", fact("std_data", static_cast<const void*>(foreign.data())), ", is inside: ",
+          fact("std_inside", segment.belongs_to_segment(foreign.data())));
   std::cout << ch17::view(books, returns, cards, genres, shelves, loans) << std::flush;
   const ch17::void_allocator alloc(segment.get_segment_manager());  // this process's mapping
   //! [todo 5: add the child's books to the catalogue]
