@@ -152,6 +152,32 @@ TEST_F(StringsAndContainers, AChildReadsEveryContainerWithItsContentsOrderAndSiz
   EXPECT_TRUE(segment.check_sanity());
 }
 
+// Documented: the same from empty containers: the child reads empty ones,
+// and its first insertion into each (an author, both ends of the list and
+// of the deque, the set, the flat_map, the loans) is there for this process.
+TEST_F(StringsAndContainers, AChildFillsEmptyContainersThatThisProcessThenReads) {
+  IPCLAB_CLAIMS("ALC-08");
+  const library l = fill();
+  l.books->clear();
+  l.returns->clear();
+  l.cards->clear();
+  l.genres->clear();
+  l.shelves->clear();
+  l.loans->clear();
+  const auto child = reader();
+  ASSERT_TRUE(child.succeeded()) << child.describe() << "\n" << child.err;
+  EXPECT_EQ(child.out, ch17::view(ch17::plain_library{}));
+  EXPECT_EQ(view(l), ch17::view(ch17::after_child(ch17::plain_library{})));
+  EXPECT_EQ(l.books->size(), 2u);
+  EXPECT_EQ(l.returns->size(), 2u);
+  EXPECT_EQ(std::vector<int>(l.cards->begin(), l.cards->end()),
+            (std::vector<int>{ch17::child_first_card, ch17::child_last_card}));
+  EXPECT_EQ(l.genres->size(), 2u) << "both genres are new to an empty set";
+  EXPECT_EQ(support::fact(child, "child", "repeated_added"), "true");
+  EXPECT_EQ(l.shelves->size(), 1u);
+  EXPECT_EQ(l.loans->size(), 2u);
+}
+
 // Documented (the std::string hazard): a std::string constructed in a
 // segment keeps only its members there; a long text is on the heap of the
 // process that wrote it. A child reads that pointer: it is this process's

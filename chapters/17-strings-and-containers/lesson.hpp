@@ -137,9 +137,9 @@ inline plain_library before_child() {
   return library;
 }
 
-/// The library after the child's additions.
-inline plain_library after_child() {
-  plain_library library = before_child();
+/// The library after the child's additions to `library` (by default, the
+/// library as the parent filled it).
+inline plain_library after_child(plain_library library = before_child()) {
   add_books(library, child_books);
   library.returns.insert(library.returns.begin(), child_first_return);
   library.returns.emplace_back(child_last_return);
