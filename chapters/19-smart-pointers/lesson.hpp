@@ -53,7 +53,8 @@ struct widget {
 
 /// For intrusive_ptr: the count lives in the object, and the object frees itself at zero.
 struct counted : widget {
-  counted(int value, ledger* book, segment_manager* manager) : widget(value, book), manager(manager) {}
+  counted(int value, ledger* book, segment_manager* manager)
+      : widget(value, book), manager(manager) {}
   std::atomic<unsigned> refs{0};             ///< intrusive_ptr owners, in every process
   bip::offset_ptr<segment_manager> manager;  ///< to destroy itself with, wherever it is mapped
   // Found by argument-dependent lookup from intrusive_ptr's unqualified calls.
@@ -63,10 +64,11 @@ struct counted : widget {
   }
 };
 //! [objects]
-static_assert(std::atomic<unsigned>::is_always_lock_free, "the count must not hide a process-local lock");
+static_assert(std::atomic<unsigned>::is_always_lock_free,
+              "the count must not hide a process-local lock");
 
 //! [types]
-/// shared_ptr<widget, allocator<void>, deleter<widget>>: its count block is allocated in the segment.
+/// shared_ptr<widget, allocator<void>, deleter<widget>>: its count block is in the segment.
 using shared_widget = bip::managed_shared_ptr<widget, bip::managed_shared_memory>::type;
 /// weak_ptr of the same allocator and deleter.
 using weak_widget = bip::managed_weak_ptr<widget, bip::managed_shared_memory>::type;
@@ -74,6 +76,8 @@ using weak_widget = bip::managed_weak_ptr<widget, bip::managed_shared_memory>::t
 using unique_widget = bip::managed_unique_ptr<widget, bip::managed_shared_memory>::type;
 /// The deleter they all use: segment_manager::destroy_ptr.
 using widget_deleter = bip::deleter<widget, segment_manager>;
+/// A scoped_ptr that destroys its widget through that deleter.
+using scoped_widget = bip::scoped_ptr<widget, widget_deleter>;
 /// An intrusive_ptr holding an offset_ptr<counted>.
 using counted_ptr = bip::intrusive_ptr<counted, bip::offset_ptr<void>>;
 //! [types]
@@ -88,20 +92,24 @@ struct child_task {
 inline child_task parse_child_args(const harness::role& me) {
   const std::string action = me.args().empty() ? "" : me.args()[0];
   if (action != "take" && action != "drop")
-    throw harness::usage_error("the child role takes an action, 'take' or 'drop', not '" + action + "'");
+    throw harness::usage_error("the child role takes an action, 'take' or 'drop', not '" + action +
+                               "'");
   const auto [verb, segment] = me.expect_args(action == "take" ? "take" : "drop", "SEGMENT");
   return {action, segment};
 }
 
 /// Child: the object `find` found under `name`, or a resource_error naming what the segment holds.
 template <class T, class Segment>
-T& expect_found(T* found, const Segment& segment, const std::string& segment_name, const char* name) {
+T& expect_found(T* found, const Segment& segment, const std::string& segment_name,
+                const char* name) {
   if (!found) throw harness::missing_object(segment, segment_name, name);
   return *found;
 }
 
 /// What the take child prints: how many owners the widget has once it took one.
-inline std::string take_line(long owners) { return harness::text("took an owner; use_count ", owners, "\n"); }
+inline std::string take_line(long owners) {
+  return harness::text("took an owner; use_count ", owners, "\n");
+}
 
 /// What the drop child prints: the owners before it dropped its own, and the
 /// widgets the ledger says were destroyed after.
@@ -111,7 +119,8 @@ inline std::string drop_line(long owners, unsigned destroyed) {
 
 /// Parent: an invariant_error unless the ledger says `count` objects were
 /// destroyed, the last one with `value` by process `by`.
-inline void expect_signed(const ledger& book, unsigned count, int value, pid_t by, std::string_view when) {
+inline void expect_signed(const ledger& book, unsigned count, int value, pid_t by,
+                          std::string_view when) {
   harness::expect_equal("the objects destroyed", book.destroyed, count, when);
   harness::expect_equal("the last value destroyed", book.last_value, value, when);
   harness::expect_equal("the process that destroyed it", book.destroyed_by, by, when);

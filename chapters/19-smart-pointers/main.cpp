@@ -42,8 +42,7 @@ void parent(const harness::role& me) {
   watcher.reset();
   //! [todo end]
   expect_back_to("free memory", segment.get_free_memory(), free_start, "after the watcher's reset");
-  me.step("the watcher's reset freed the count block: ", fact("block", free_start - held), " bytes");
-
+  me.step("the watcher's reset freed the count block: ", fact("block", free_start - held), " B");
   //! [todo 4: own a new widget 2 with a managed unique_ptr]
   unique_widget sole =
       make_managed_unique_ptr(segment.construct<widget>(anonymous_instance)(2, &book), segment);
@@ -57,7 +56,6 @@ void parent(const harness::role& me) {
   expect_signed(book, 2, 2, ::getpid(), "after the unique_ptr's reset");
   expect_back_to("free memory", segment.get_free_memory(), free_start, "after unique_ptr");
   me.step("unique_ptr: moved, released, reset; ", fact("unique", book.last_value), " destroyed");
-
   {
     //! [todo 5: two intrusive_ptr owners of a new counted object 3]
     counted_ptr one(segment.construct<counted>(anonymous_instance)(3, &book,
@@ -70,17 +68,16 @@ void parent(const harness::role& me) {
     expect_equal("the objects destroyed", book.destroyed, 2u, "while an intrusive owner lives");
   }  // two's destructor: intrusive_ptr_release, the count reaches 0, the object frees itself
   expect_signed(book, 3, 3, ::getpid(), "after the last intrusive_ptr");
-  me.step("intrusive_ptr: ", fact("intrusive", book.last_value), " destroyed itself at a count of 0");
-
+  me.step("intrusive_ptr: ", fact("intrusive", book.last_value), " destroyed itself at count 0");
   {
-    scoped_ptr<widget, widget_deleter> scoped(segment.construct<widget>(anonymous_instance)(4, &book),
-                                              segment.get_deleter<widget>());
+    scoped_widget scoped(segment.construct<widget>(anonymous_instance)(4, &book),
+                         segment.get_deleter<widget>());
   }  // the deleter destroys widget 4 at the end of the scope
   expect_signed(book, 4, 4, ::getpid(), "at the end of the scoped_ptr's scope");
   widget* kept = nullptr;
   {
-    scoped_ptr<widget, widget_deleter> scoped(segment.construct<widget>(anonymous_instance)(5, &book),
-                                              segment.get_deleter<widget>());
+    scoped_widget scoped(segment.construct<widget>(anonymous_instance)(5, &book),
+                         segment.get_deleter<widget>());
     kept = scoped.release().get();  // release(): the end of the scope destroys nothing
   }
   expect_equal("the widgets destroyed", book.destroyed, 4u, "after a released scoped_ptr");
@@ -93,26 +90,26 @@ void parent(const harness::role& me) {
 //! [child]
 void child(const harness::role& me) {
   const child_task task = parse_child_args(me);  // checked before anything opens
-  managed_shared_memory segment = harness::attempt("open segment '" + task.segment + "'", [&] {
-    return managed_shared_memory(open_only, task.segment.c_str());
+  const std::string& name = task.segment;
+  managed_shared_memory segment = harness::attempt("open segment '" + name + "'", [&] {
+    return managed_shared_memory(open_only, name.c_str());
   });
   const ledger& book =
-      expect_found(segment.find<ledger>(ledger_name).first, segment, task.segment, ledger_name);
+      expect_found(segment.find<ledger>(ledger_name).first, segment, name, ledger_name);
   if (task.action == "take") {
     const shared_widget& first =  // the parent's owner, found by name
-        expect_found(segment.find<shared_widget>(first_name).first, segment, task.segment, first_name);
+        expect_found(segment.find<shared_widget>(first_name).first, segment, name, first_name);
     //! [todo 6: copy 'first' into a new named shared_ptr 'second': one more owner]
-    shared_widget& second = *harness::attempt("construct 'second'", [&] {
-      return segment.construct<shared_widget>(second_name)(first);
-    });
+    shared_widget& second = *harness::attempt(  // throws if 'second' exists: one copy per child
+        "construct 'second'", [&] { return segment.construct<shared_widget>(second_name)(first); });
     //! [todo end]
     me.step("took an owner of widget ", second->value, ": ", fact("use_count", second.use_count()));
     std::cout << take_line(second.use_count()) << std::flush;
     return;
   }
-  const long owners =  // with this child's own, still alive
-      expect_found(segment.find<shared_widget>(second_name).first, segment, task.segment, second_name)
-          .use_count();
+  const shared_widget& second =  // the owner this child's take left, found by name
+      expect_found(segment.find<shared_widget>(second_name).first, segment, name, second_name);
+  const long owners = second.use_count();  // with this child's own, still alive
   segment.destroy<shared_widget>(second_name);  // if it was the last owner, the widget dies here
   me.step("dropped 1 of ", fact("owners", owners), " owners; ", fact("destroyed", book.destroyed),
           " destroyed, the last here: ", fact("by_me", book.destroyed_by == ::getpid()));
