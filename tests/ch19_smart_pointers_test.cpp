@@ -454,7 +454,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"DropWithoutASecondOwner", {"drop", "SEGMENT"}, harness::exit_resource,
                  "segment 'SEGMENT' has no object named 'second' (it holds 'first', 'ledger')"},
         BadInput{"TakeWhenTheSecondOwnerExists", {"take", "TAKEN"}, harness::exit_resource,
-                 "cannot construct 'second': "}),
+                 "segment 'TAKEN' already holds a second owner: drop it first"}),
     [](const auto& info) { return info.param.label; });
 
 }  // namespace

@@ -106,6 +106,13 @@ T& expect_found(T* found, const Segment& segment, const std::string& segment_nam
   return *found;
 }
 
+/// Take child: a resource_error if an earlier take left its owner "second" undropped.
+inline void expect_absent(const shared_widget* second, const std::string& segment_name) {
+  if (second)
+    throw harness::resource_error("segment '" + segment_name +
+                                  "' already holds a second owner: drop it first");
+}
+
 /// What the take child prints: how many owners the widget has once it took one.
 inline std::string take_line(long owners) {
   return harness::text("took an owner; use_count ", owners, "\n");

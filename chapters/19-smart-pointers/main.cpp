@@ -99,9 +99,9 @@ void child(const harness::role& me) {
   if (task.action == "take") {
     const shared_widget& first =  // the parent's owner, found by name
         expect_found(segment.find<shared_widget>(first_name).first, segment, name, first_name);
+    expect_absent(segment.find<shared_widget>(second_name).first, name);  // one take per drop
     //! [todo 6: copy 'first' into a new named shared_ptr 'second': one more owner]
-    shared_widget& second = *harness::attempt(  // throws if 'second' exists: one copy per child
-        "construct 'second'", [&] { return segment.construct<shared_widget>(second_name)(first); });
+    shared_widget& second = *segment.construct<shared_widget>(second_name)(first);
     //! [todo end]
     me.step("took an owner of widget ", second->value, ": ", fact("use_count", second.use_count()));
     std::cout << take_line(second.use_count()) << std::flush;
