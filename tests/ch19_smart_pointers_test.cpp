@@ -74,7 +74,9 @@ TEST(Chapter19Program, ParentRoleExitsZeroAndItsChildrenReportEveryStage) {
   std::vector<int> steps;
   for (const auto& [pid, step] : facts.last_steps("child")) steps.push_back(step);
   EXPECT_EQ(steps, std::vector<int>(2, 1)) << "every child narrates one step";
-  EXPECT_EQ(facts.last_steps("parent").begin()->second, 11);
+  const auto parent_steps = facts.last_steps("parent");
+  ASSERT_EQ(parent_steps.size(), 1u);
+  EXPECT_EQ(parent_steps.begin()->second, 11) << "the parent narrates eleven steps";
 }
 
 // ---------------------------------------------------------------------------
