@@ -34,7 +34,7 @@ void parent(const harness::role& me) {
   harness::expect_all_succeeded({dropper});
   expect_equal("what the dropper saw", dropper.out, drop_line(1, 1));
   expect_signed(book, 1, 1, dropper.pid, "after the child dropped the last owner");
-  me.step("the last owner dropped; widget 1 died in process ", fact("destroyer", book.destroyed_by));
+  me.step("the last owner dropped; widget 1 died in pid ", fact("destroyer", book.destroyed_by));
   expect(watcher.expired() && !watcher.lock(), "the watcher did not expire with the owners");
   expect_equal("the expired watcher's use_count", watcher.use_count(), 0);
   const std::size_t held = segment.get_free_memory();  // the count block waits for weak owners
