@@ -308,6 +308,12 @@ TEST_F(SmartPointers, AnIntrusivePtrCountsInTheObjectAndTheObjectDestroysItselfA
     EXPECT_EQ(object->refs.load(), 1u);
     EXPECT_EQ(one.get(), nullptr);
     EXPECT_EQ(book.destroyed, 0u);
+    intrusive_ptr_add_ref(object);  // a reference counted by hand, for an intrusive_ptr to adopt
+    {
+      const counted_ptr adopted(object, false);
+      EXPECT_EQ(object->refs.load(), 2u) << "add_ref = false added a reference";
+    }
+    EXPECT_EQ(object->refs.load(), 1u);
   }
   EXPECT_EQ(book.destroyed, 1u);
   EXPECT_EQ(book.last_value, 61);
