@@ -30,7 +30,8 @@ void parent(const harness::role& me) {
   const auto caught = ch18::what_throws([&] { plain.allocate(plain.max_size()); });
   const auto overflow = ch18::what_throws([&] { plain.allocate(SIZE_MAX / sizeof(node) + 1); });
   harness::expect_equal("what an overflowing count threw", overflow, caught);
-  me.step("max_size() ", fact("max_size", plain.max_size()), "; too much threw ", fact("caught", caught));
+  me.step("in ", fact("segment", owner.name()), " max_size() is ",
+          fact("max_size", plain.max_size()), "; too much threw ", fact("caught", caught));
   const std::size_t empty = segment.get_free_memory();
   void* probe = segment.allocate(ch18::block_bytes);  // what one block of 16 nodes costs
   const std::size_t block = empty - segment.get_free_memory();
@@ -48,7 +49,7 @@ void parent(const harness::role& me) {
     for (const auto& taken : nodes) pool.deallocate_one(taken);  // to the pool, not the segment
     ch18::expect_blocks(pooled, segment.get_free_memory(), 1, block, " after deallocate_one");
     pool.deallocate_free_blocks();  // a block whose nodes are all free goes back
-    expect_back_to("free memory", segment.get_free_memory(), pooled, "after deallocate_free_blocks");
+    expect_back_to("free memory", segment.get_free_memory(), pooled, "after that call");
     me.step("a block of ", nodes_per_block, " nodes costs ", fact("block", block),
             " bytes, the pool ", fact("pool", empty - pooled));
     const auto attached = me.run_child({"attach", owner.name(), harness::text(ch18::child_nodes)});
