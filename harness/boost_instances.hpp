@@ -12,6 +12,7 @@
 #define IPCLAB_BOOST_INSTANCE extern template
 #endif
 
+//! \cond
 namespace ipclab::boost_instances {
 using void_pointer = boost::interprocess::offset_ptr<void>;
 using best_fit = boost::interprocess::rbtree_best_fit<boost::interprocess::mutex_family, void_pointer, 0>;
@@ -27,3 +28,4 @@ IPCLAB_BOOST_INSTANCE class boost::interprocess::segment_manager<char, ipclab::b
                                                                  boost::interprocess::iset_index>;
 IPCLAB_BOOST_INSTANCE class boost::interprocess::basic_managed_shared_memory<
     char, ipclab::boost_instances::best_fit, boost::interprocess::iset_index>;
+//! \endcond
