@@ -1,21 +1,15 @@
 # The small vocabulary the rest of the build is written in.
 
-if(NOT IPCLAB_VAR_TRACKING AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-  add_compile_options($<$<CONFIG:RelWithDebInfo>:-fno-var-tracking>)
-endif()
-
-# The compile options of code whose speed nobody measures, in the default
-# (RelWithDebInfo) build; the benchmark and the harness keep -O2 -g. Debug
-# information costs these template-heavy units a sixth of their compile time
-# and nothing reads it here: GoogleTest names the file and line of a failed
-# check, and the debug preset is the one to step through. The tests: -O0, at
-# which GCC compiles them in about two thirds of the time -O2 takes (the
-# sanitizer presets build them so too). The chapters' programs, the
-# exercises' starters and the learners' programs: -O1, which still shares the
-# precompiled header built at -O2 (GCC refuses one built with optimisation in a
-# unit built without).
-set(IPCLAB_TEST_BUILD_OPTIONS $<$<CONFIG:RelWithDebInfo>:-O0> $<$<CONFIG:RelWithDebInfo>:-g0>)
-set(IPCLAB_LESSON_BUILD_OPTIONS $<$<CONFIG:RelWithDebInfo>:-O1> $<$<CONFIG:RelWithDebInfo>:-g0>)
+# The default build (Release): -O0 and no debug information for everything
+# whose speed nobody measures: the chapters' programs, the exercises' starters
+# and learners' programs, the tests and the ipclab program. GCC compiles these
+# template-heavy units at -O0 in about three quarters of the time -O1 takes and
+# two thirds of what -O2 takes, and debug information costs another sixth;
+# GoogleTest names the file and line of a failed check, and the debug preset
+# is the one to step through. The harness and the benchmarks, whose speed the
+# benchmarks measure, take IPCLAB_MEASURED_BUILD_OPTIONS (-O2).
+add_compile_options($<$<CONFIG:Release>:-O0> $<$<CONFIG:Release>:-g0>)
+set(IPCLAB_MEASURED_BUILD_OPTIONS $<$<CONFIG:Release>:-O2>)
 
 # The headers every chapter, tool and test precompiles once (IPCLAB_PCH):
 # Boost.Interprocess dominates their compile time. The tests add GoogleTest's.
@@ -98,7 +92,6 @@ function(add_chapter folder)
   add_executable(${program} ${dir}/main.cpp)
   set_target_properties(${program} PROPERTIES OUTPUT_NAME ipclab-ch${number})
   target_link_libraries(${program} PRIVATE ${lesson})
-  target_compile_options(${program} PRIVATE ${IPCLAB_LESSON_BUILD_OPTIONS})
   ipclab_use_pch(${program})
 
   set_property(GLOBAL APPEND PROPERTY IPCLAB_CATALOG_CHAPTERS
@@ -132,7 +125,6 @@ function(add_chapter folder)
   add_executable(ex${number}_starter ${starter})
   set_target_properties(ex${number}_starter PROPERTIES OUTPUT_NAME ipclab-ex${number}-starter)
   target_link_libraries(ex${number}_starter PRIVATE ${lesson})
-  target_compile_options(ex${number}_starter PRIVATE ${IPCLAB_LESSON_BUILD_OPTIONS})
   ipclab_use_pch(ex${number}_starter)
 
   # The learner's program, built only by `ipclab verify`, which stages the
@@ -145,7 +137,6 @@ function(add_chapter folder)
   set_target_properties(ex${number} PROPERTIES OUTPUT_NAME ipclab-ex${number})
   target_link_libraries(ex${number} PRIVATE ${lesson})
   add_dependencies(ex${number} ex${number}_starter)
-  target_compile_options(ex${number} PRIVATE ${IPCLAB_LESSON_BUILD_OPTIONS})
   ipclab_use_pch(ex${number})
 
   string(REPLACE "-" "_" suite ${topic})

@@ -267,7 +267,8 @@ int report(const std::vector<std::string>& args) {
   const auto save = save_option(args, "report");
   if (!save) return exit_usage;
   auto argv = configurations();
-  argv.insert(argv.end(), {"--json", std::string(IPCLAB_BUILD_DIR) + "/conformance/report.json"});
+  argv.push_back("--json");
+  argv.push_back(IPCLAB_BUILD_DIR "/conformance/report.json");
   argv.insert(argv.end(), save->begin(), save->end());
   return conformance("report", argv);
 }
