@@ -10,6 +10,9 @@
 # benchmarks measure, take IPCLAB_MEASURED_BUILD_OPTIONS (-O2).
 add_compile_options($<$<CONFIG:Release>:-O0> $<$<CONFIG:Release>:-g0>)
 set(IPCLAB_MEASURED_BUILD_OPTIONS $<$<CONFIG:Release>:-O2>)
+# gold, which comes with binutils, links the seventy-odd programs in about
+# half the time of the default linker.
+add_link_options($<$<CONFIG:Release>:-fuse-ld=gold>)
 
 # The headers every chapter, tool and test precompiles once (IPCLAB_PCH):
 # Boost.Interprocess dominates their compile time. The tests add GoogleTest's.
