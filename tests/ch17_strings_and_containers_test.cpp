@@ -43,6 +43,10 @@ class StringsAndContainers : public support::owned_segment_test<ch17::segment_si
   const std::size_t free_at_start = segment.get_free_memory();
   const ch17::void_allocator alloc{segment.get_segment_manager()};
 
+  // A std::string left in the segment would leak its heap buffer: only this
+  // process, where the buffer lives, can destroy it.
+  ~StringsAndContainers() override { segment.destroy<std::string>(ch17::std_string_name); }
+
   // Sets the stage for the lesson's child: the library filled as the parent
   // does, with a std::string of `local_text` under its name.
   library fill(const std::string& local_text = ch17::motto) {
@@ -470,6 +474,12 @@ class StringsAndContainersBadInput : public StringsAndContainers, public ::testi
 
 TEST_P(StringsAndContainersBadInput, ChildRejectsItWithOneSentenceAndTheRightExitCode) {
   IPCLAB_CHECKS_THE_CHAPTER();
+#if !defined(NDEBUG) && !defined(BOOST_DISABLE_ASSERTS)
+  // find<T> of an object whose bytes are not a multiple of sizeof(T) stops a
+  // debug build on BOOST_ASSERT before the child can check the type (as in
+  // chapter 04's FindOfAnObjectOfAnotherSizeTruncatesTheCount).
+  if (GetParam().label == "ACatalogueOfAnotherType") GTEST_SKIP() << "Boost asserts in a debug build";
+#endif
   const std::size_t free_before = segment.get_free_memory(), partial_free = partial.get_free_memory();
   std::vector<std::string> args = GetParam().args;
   std::string sentence = GetParam().sentence;

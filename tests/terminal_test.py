@@ -102,8 +102,10 @@ expect("in place", plain.count("Hello from the parent process") == 1, f"the outp
 expect("aliases", re.search(r"ipclab-ch01-\d+-\d+-[0-9a-f]{8} \(#1\)", plain) and "child #1 " in plain,
        f"the segment's name is not shown once, then as #1:\n{plain}")
 
-# The whole tour: every line it shows fits in 100 columns.
-code, shown = in_terminal([str(program), "tour"])
+# The whole tour: every line it shows fits in 100 columns. It runs every
+# chapter, a few seconds in the default build and about a minute under the
+# sanitizers, more when other tests share the cores.
+code, shown = in_terminal([str(program), "tour"], timeout=400)
 too_wide = [line for line in ESCAPE.sub("", shown).splitlines() if len(line) > 100]
 expect("tour", code == 0 and "chapters passed" in shown, f"exit {code}")
 expect("tour width", not too_wide, f"{len(too_wide)} lines wider than 100 columns: {too_wide[:3]}")

@@ -113,7 +113,7 @@ void child(const harness::role& me) {
   caller_vptr = ch20::vptr_of(own);  // told to the parent through the segment, before the call
   me.step("the stored vptr is ", fact("stored_vptr", ch20::as_address(ch20::vptr_of(shape))),
           ", this process's ", fact("own_vptr", ch20::as_address(caller_vptr)), "; calling");
-  std::cout << ch20::call_line(shape.corners()) << std::flush;  // through the stored vptr
+  std::cout << ch20::call_line(ch20::corners_of(shape)) << std::flush;  // through the stored vptr
 }
 //! [child]
 
